@@ -1,0 +1,21 @@
+package org.dsvstudio;
+
+import org.dsvstudio.cli.DsvCli;
+
+/**
+ * Entry point of the jar. With no arguments it opens the desktop app; with a command it runs the CLI and
+ * never loads JavaFX. (The JavaFX Application subclass cannot be the jar's main class on the classpath.)
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0) {
+            org.dsvstudio.ui.DsvStudioApp.launchApp(args);
+        } else {
+            System.exit(DsvCli.run(args));
+        }
+    }
+}

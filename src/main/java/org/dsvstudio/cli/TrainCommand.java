@@ -1,0 +1,164 @@
+package org.dsvstudio.cli;
+
+import org.dsvstudio.data.DatasetLoader;
+import org.dsvstudio.data.ImageDataset;
+import org.dsvstudio.data.Split;
+import org.dsvstudio.engine.ComputeThread;
+import org.dsvstudio.engine.DjlEngine;
+import org.dsvstudio.model.Architectures;
+import org.dsvstudio.model.BuiltinClassifier;
+import org.dsvstudio.model.ModelCard;
+import org.dsvstudio.train.ClassifierTrainer;
+import org.dsvstudio.train.EvalResult;
+import org.dsvstudio.train.Evaluator;
+import org.dsvstudio.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code train}: trains a built-in architecture and writes a model folder with its card. */
+@Command(name = "train", description = "Train a built-in network from scratch and write a model folder.")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--arch", required = true, paramLabel = "convnet|resnet8|resnet20|resnet18")
+    String arch;
+
+    @Option(names = "--width", description = "ConvNet width (default 64).")
+    Integer width;
+
+    @Option(names = "--data", required = true, paramLabel = "PATH",
+            description = "Folder of IDX, CIFAR binary or image-folder data with train and test splits.")
+    Path data;
+
+    @Option(names = "--epochs", required = true)
+    int epochs;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model folder to write.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "128")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.05", description = "Peak SGD learning rate (cosine to 0).")
+    double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9")
+    double momentum;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-3",
+            description = "μ of the explicit (μ/2)‖θ‖² loss term (default ${DEFAULT-VALUE}, as in the paper).")
+    double weightDecay;
+
+    @Option(names = "--shift", defaultValue = "2", description = "Random translation ±pixels (0 = off).")
+    int shift;
+
+    @Option(names = "--flip", description = "Random horizontal flips (not for digits).")
+    boolean flip;
+
+    @Option(names = "--limit", defaultValue = "0",
+            description = "Train on only the first N images per class (0 = all).")
+    int limit;
+
+    @Option(names = "--test-limit", defaultValue = "0",
+            description = "Measure accuracy on only the first N test images per class (0 = all).")
+    int testLimit;
+
+    @Option(names = "--name", description = "Model name for the card (default: the folder name).")
+    String name;
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Architectures.NAMES.contains(arch.toLowerCase(Locale.ROOT))) {
+            throw new UserInputException("unknown --arch '" + arch + "' (choose one of " + Architectures.NAMES + ")");
+        }
+        TrainConfig config = new TrainConfig(arch.toLowerCase(Locale.ROOT), width, epochs, batchSize, lr, momentum,
+                weightDecay, shift, flip, seed, limit).validate();
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        ImageDataset train = DatasetLoader.load(data, Split.TRAIN);
+        ImageDataset test = DatasetLoader.load(data, Split.TEST);
+        if (limit > 0) {
+            train = train.firstPerClass(limit);
+        }
+        if (testLimit > 0) {
+            test = test.firstPerClass(testLimit);
+        }
+        double[][] stats = train.channelMeanStd();
+        ModelCard card = new ModelCard(name != null ? name : out.toAbsolutePath().getFileName().toString(),
+                config.architecture(), "convnet".equals(config.architecture())
+                        ? (width == null ? Architectures.DEFAULT_CONVNET_WIDTH : width) : null,
+                BuiltinClassifier.WEIGHTS_FILE,
+                new int[] {train.channels(), train.height(), train.width()}, train.classNames(),
+                round4(stats[0]), round4(stats[1]), data.toAbsolutePath().getFileName().toString(), null, null, null,
+                null, null).validate();
+        DjlEngine engine = common.startEngine();
+        err.printf("Training %s on %d images of %s (%s), %d epochs, %s%n", config.architecture(), train.size(),
+                train.name(), engine.deviceNote(), epochs, config.augmentationDescription());
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Thread hook = new Thread(() -> cancelled.set(true));
+        Runtime.getRuntime().addShutdownHook(hook);
+        ProgressLine bar = new ProgressLine(err);
+        ImageDataset trainSet = train;
+        ImageDataset testSet = test;
+        long t0 = System.nanoTime();
+        try {
+            ComputeThread.get().call(() -> {
+                ClassifierTrainer trainer = new ClassifierTrainer(config, p -> bar.update(p.fraction(),
+                        String.format(Locale.ROOT, "epoch %d/%d loss %.4f acc %.2f%% %.0f img/s", p.epoch(), p.epochs(),
+                                p.loss(), 100 * p.accuracy(), p.imagesPerSecond()),
+                        p.step() == p.totalSteps()), cancelled::get, 5);
+                try (BuiltinClassifier model = trainer.train(trainSet, card, engine.device())) {
+                    bar.finish();
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    err.printf("Measuring accuracy on %d test images…%n", testSet.size());
+                    EvalResult result = Evaluator.evaluate(model, testSet);
+                    ModelCard.Provenance provenance = new ModelCard.Provenance(DsvCli.commandLine(), seed,
+                            config.optimizerDescription(), lr, "cosine to 0 over " + epochs + " epochs, per step",
+                            batchSize, weightDecay, epochs, config.augmentationDescription(), trainSet.size(),
+                            Math.round(seconds * 10) / 10.0, Instant.now().toString(), engine.versionLine(),
+                            Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
+                                    + " " + System.getProperty("os.arch"));
+                    ModelCard finished = new ModelCard(card.name(), card.architecture(), card.width(),
+                            card.weightsFile(), card.inputShape(), card.classNames(), card.mean(), card.std(),
+                            testSet.name(), result.accuracy(), result.samples(), round4(result.perClassAccuracy()),
+                            provenance, null);
+                    model.save(out, finished);
+                    stdout.printf(Locale.ROOT, "Test accuracy %.2f %% on %d images; wrote %s (%.0f s)%n",
+                            100 * result.accuracy(), result.samples(), out, seconds);
+                }
+                return null;
+            });
+        } finally {
+            bar.finish();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting: nothing to remove
+            }
+        }
+        return 0;
+    }
+
+    static double[] round4(double[] values) {
+        return Arrays.stream(values).map(v -> Double.isNaN(v) ? v : Math.round(v * 10000) / 10000.0).toArray();
+    }
+}

@@ -1,0 +1,129 @@
+package org.dsvstudio.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** The built-in networks, written as DJL blocks so they train and run without any Python. */
+public final class Architectures {
+
+    /** Names accepted by {@code train --arch}. */
+    public static final List<String> NAMES = List.of("convnet", "resnet8", "resnet20", "resnet18");
+
+    public static final int DEFAULT_CONVNET_WIDTH = 64;
+
+    private Architectures() {
+    }
+
+    /** Builds the named architecture; width applies to the ConvNet only (null = default). */
+    public static Block build(String architecture, Integer width, int numClasses) {
+        String arch = architecture.toLowerCase(Locale.ROOT);
+        switch (arch) {
+            case "convnet":
+                return convNet(width == null ? DEFAULT_CONVNET_WIDTH : width, 3, numClasses);
+            case "resnet8":
+                return cifarResNet(1, numClasses);
+            case "resnet20":
+                return cifarResNet(3, numClasses);
+            case "resnet18":
+                return resNet18(numClasses);
+            default:
+                throw new IllegalArgumentException(
+                        "unknown architecture '" + architecture + "' (choose one of " + NAMES + ")");
+        }
+    }
+
+    /**
+     * The dataset-distillation ConvNet: depth × [conv 3×3 (width), instance norm, ReLU, avg-pool 2], then a
+     * linear layer on the flattened features.
+     */
+    public static Block convNet(int width, int depth, int numClasses) {
+        SequentialBlock net = new SequentialBlock();
+        for (int i = 0; i < depth; i++) {
+            net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                    .setFilters(width).build());
+            net.add(new InstanceNorm());
+            net.add(Activation.reluBlock());
+            net.add(Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        }
+        net.add(Blocks.batchFlattenBlock());
+        net.add(Linear.builder().setUnits(numClasses).build());
+        return net;
+    }
+
+    /** CIFAR-style ResNet of depth 6n+2 (n = 1 → ResNet-8, n = 3 → ResNet-20), widths 16-32-64, BatchNorm. */
+    public static Block cifarResNet(int blocksPerStage, int numClasses) {
+        SequentialBlock net = new SequentialBlock();
+        net.add(conv(16, 1)).add(batchNorm()).add(Activation.reluBlock());
+        int[] widths = {16, 32, 64};
+        int in = 16;
+        for (int stage = 0; stage < widths.length; stage++) {
+            for (int b = 0; b < blocksPerStage; b++) {
+                int stride = stage > 0 && b == 0 ? 2 : 1;
+                net.add(basicBlock(widths[stage], stride, in != widths[stage] || stride != 1));
+                in = widths[stage];
+            }
+        }
+        net.add(Pool.globalAvgPool2dBlock());
+        net.add(Linear.builder().setUnits(numClasses).build());
+        return net;
+    }
+
+    /** ResNet-18 (BasicBlock ×[2,2,2,2], widths 64-512) with the CIFAR 3×3 stem instead of 7×7 + max-pool. */
+    public static Block resNet18(int numClasses) {
+        SequentialBlock net = new SequentialBlock();
+        net.add(conv(64, 1)).add(batchNorm()).add(Activation.reluBlock());
+        int[] widths = {64, 128, 256, 512};
+        int in = 64;
+        for (int stage = 0; stage < widths.length; stage++) {
+            for (int b = 0; b < 2; b++) {
+                int stride = stage > 0 && b == 0 ? 2 : 1;
+                net.add(basicBlock(widths[stage], stride, in != widths[stage] || stride != 1));
+                in = widths[stage];
+            }
+        }
+        net.add(Pool.globalAvgPool2dBlock());
+        net.add(Linear.builder().setUnits(numClasses).build());
+        return net;
+    }
+
+    private static Block basicBlock(int width, int stride, boolean projection) {
+        SequentialBlock main = new SequentialBlock()
+                .add(conv(width, stride)).add(batchNorm()).add(Activation.reluBlock())
+                .add(conv(width, 1)).add(batchNorm());
+        Block shortcut = projection
+                ? new SequentialBlock()
+                        .add(Conv2d.builder().setKernelShape(new Shape(1, 1)).optStride(new Shape(stride, stride))
+                                .setFilters(width).optBias(false).build())
+                        .add(batchNorm())
+                : Blocks.identityBlock();
+        return new ParallelBlock(Architectures::addAndRelu, Arrays.asList(main, shortcut));
+    }
+
+    private static NDList addAndRelu(List<NDList> branches) {
+        NDArray sum = branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow());
+        return new NDList(Activation.relu(sum));
+    }
+
+    private static Block conv(int filters, int stride) {
+        return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                .optStride(new Shape(stride, stride)).setFilters(filters).optBias(false).build();
+    }
+
+    private static Block batchNorm() {
+        return BatchNorm.builder().optMomentum(0.9f).build();
+    }
+}

@@ -1,0 +1,167 @@
+package org.dsvstudio.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a user (and DeepKKT) must know about a network besides its weights: what it takes, what it
+ * says, how pixels are normalized, where it came from and how good it is. Stored as {@code model.json}
+ * beside the weights.
+ *
+ * @param name human name, e.g. "convnet-fashion"
+ * @param architecture "convnet", "resnet8", "resnet20", "resnet18" (built in) or "torchscript"
+ * @param width channel width for the built-in ConvNet (null otherwise)
+ * @param weightsFile file name of the weights inside the model folder
+ * @param inputShape C, H, W
+ * @param classNames one per logit
+ * @param mean per-channel mean subtracted from pixels in [0,1]
+ * @param std per-channel std the centred pixels are divided by
+ * @param testAccuracy measured accuracy on {@code testSamples} images of {@code dataset}'s test split (0..1)
+ * @param perClassAccuracy measured per-class test accuracy, same order as classNames
+ * @param provenance how the weights were made (command, seed, optimizer, weight decay, epochs, wall time)
+ * @param extra free-form measurements later stages attach (e.g. the KKT diagnostic)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelCard(
+        String name,
+        String architecture,
+        Integer width,
+        String weightsFile,
+        int[] inputShape,
+        List<String> classNames,
+        double[] mean,
+        double[] std,
+        String dataset,
+        Double testAccuracy,
+        Integer testSamples,
+        double[] perClassAccuracy,
+        Provenance provenance,
+        Map<String, Object> extra) {
+
+    public static final String FILE_NAME = "model.json";
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Checks the fields every model needs; throws with a message a user can act on. */
+    public ModelCard validate() {
+        if (architecture == null || architecture.isBlank()) {
+            throw new ModelLoadException("model card has no 'architecture'");
+        }
+        if (inputShape == null || inputShape.length != 3) {
+            throw new ModelLoadException("model card needs 'inputShape' as [C, H, W]");
+        }
+        for (int d : inputShape) {
+            if (d <= 0 || d > 4096) {
+                throw new ModelLoadException("model card 'inputShape' has an impossible size: " + d);
+            }
+        }
+        if (classNames == null || classNames.size() < 2) {
+            throw new ModelLoadException("model card needs at least two 'classNames'");
+        }
+        int c = inputShape[0];
+        if (mean == null || std == null || (mean.length != 1 && mean.length != c)
+                || (std.length != 1 && std.length != c)) {
+            throw new ModelLoadException("model card needs 'mean' and 'std' with 1 or " + c + " values");
+        }
+        for (double s : std) {
+            if (!(s > 0) || !Double.isFinite(s)) {
+                throw new ModelLoadException("model card 'std' must be positive and finite, got " + s);
+            }
+        }
+        for (double m : mean) {
+            if (!Double.isFinite(m)) {
+                throw new ModelLoadException("model card 'mean' must be finite, got " + m);
+            }
+        }
+        return this;
+    }
+
+    public int channels() {
+        return inputShape[0];
+    }
+
+    public int height() {
+        return inputShape[1];
+    }
+
+    public int imageWidth() {
+        return inputShape[2];
+    }
+
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    /** Mean of channel c (a single value applies to all channels). */
+    public double meanOf(int c) {
+        return mean.length == 1 ? mean[0] : mean[c];
+    }
+
+    public double stdOf(int c) {
+        return std.length == 1 ? std[0] : std[c];
+    }
+
+    public ModelCard withAccuracy(double accuracy, int samples, double[] perClass) {
+        return new ModelCard(name, architecture, width, weightsFile, inputShape, classNames, mean, std, dataset,
+                accuracy, samples, perClass, provenance, extra);
+    }
+
+    public ModelCard withName(String newName) {
+        return new ModelCard(newName, architecture, width, weightsFile, inputShape, classNames, mean, std,
+                dataset, testAccuracy, testSamples, perClassAccuracy, provenance, extra);
+    }
+
+    public static ModelCard read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), ModelCard.class);
+    }
+
+    /** Writes atomically (temp file, then move) so an interrupted save never leaves a broken card. */
+    public void write(Path file) throws IOException {
+        AtomicFiles.write(file, JSON.writeValueAsBytes(this));
+    }
+
+    /**
+     * How the weights were made.
+     *
+     * @param command the exact command line that trained them
+     * @param seed random seed
+     * @param optimizer e.g. "SGD momentum 0.9, nesterov"
+     * @param learningRate peak learning rate
+     * @param schedule e.g. "cosine to 0"
+     * @param batchSize mini-batch size
+     * @param weightDecay μ of the explicit (μ/2)‖θ‖² term in the training loss
+     * @param epochs epochs trained
+     * @param augmentation what augmentation was used
+     * @param trainImages number of training images
+     * @param wallTimeSeconds training wall time
+     * @param finishedAt ISO time when training finished
+     * @param software DJL and libtorch versions
+     * @param machine cores and OS
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Provenance(
+            String command,
+            Long seed,
+            String optimizer,
+            Double learningRate,
+            String schedule,
+            Integer batchSize,
+            Double weightDecay,
+            Integer epochs,
+            String augmentation,
+            Integer trainImages,
+            Double wallTimeSeconds,
+            String finishedAt,
+            String software,
+            String machine) {
+    }
+}

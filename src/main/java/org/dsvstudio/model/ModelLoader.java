@@ -1,0 +1,133 @@
+package org.dsvstudio.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Opens what a user points at: a model folder ({@code model.json} + weights) or a TorchScript {@code .pt}
+ * file (with a card beside it as {@code NAME.json} or {@code model.json}, or the facts given as overrides).
+ * Every model is probed with one forward pass so that a wrong card fails here, with a clear message, and
+ * not deep inside a run.
+ */
+public final class ModelLoader {
+
+    private ModelLoader() {
+    }
+
+    public static Classifier load(Path path, CardOverrides overrides, Device device) {
+        if (path == null) {
+            throw new ModelLoadException("no model given");
+        }
+        if (!Files.exists(path)) {
+            throw new ModelLoadException("model not found: " + path);
+        }
+        if (!Files.isReadable(path)) {
+            throw new ModelLoadException("model not readable (permissions): " + path);
+        }
+        Classifier classifier = Files.isDirectory(path) ? loadFolder(path, overrides, device)
+                : loadFile(path, overrides, device);
+        try {
+            probe(classifier);
+            return classifier;
+        } catch (RuntimeException e) {
+            classifier.close();
+            throw e;
+        }
+    }
+
+    private static Classifier loadFolder(Path folder, CardOverrides overrides, Device device) {
+        Path cardFile = folder.resolve(ModelCard.FILE_NAME);
+        if (!Files.isRegularFile(cardFile)) {
+            try (var files = Files.list(folder)) {
+                var pts = files.filter(f -> f.getFileName().toString().endsWith(".pt")).toList();
+                if (pts.size() == 1) {
+                    return loadFile(pts.get(0), overrides, device);
+                }
+            } catch (IOException e) {
+                throw new ModelLoadException("cannot list model folder " + folder + ": " + e.getMessage(), e);
+            }
+            throw new ModelLoadException("not a model folder (no " + ModelCard.FILE_NAME + "): " + folder);
+        }
+        ModelCard card = readCard(cardFile);
+        if (!overrides.isEmpty()) {
+            card = overrides.applyTo(card, card.name(), card.weightsFile());
+        }
+        if ("torchscript".equalsIgnoreCase(card.architecture())) {
+            String weights = card.weightsFile() == null ? "model.pt" : card.weightsFile();
+            return TorchScriptClassifier.load(folder.resolve(weights), card, device);
+        }
+        if (!Architectures.NAMES.contains(card.architecture().toLowerCase(Locale.ROOT))) {
+            throw new ModelLoadException("model card names an unknown architecture '" + card.architecture()
+                    + "' (known: torchscript, " + String.join(", ", Architectures.NAMES) + ")");
+        }
+        return BuiltinClassifier.load(folder, card, device);
+    }
+
+    private static Classifier loadFile(Path file, CardOverrides overrides, Device device) {
+        String fileName = file.getFileName().toString();
+        String stem = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+        ModelCard base = null;
+        Path beside = file.resolveSibling(stem + ".json");
+        Path folderCard = file.resolveSibling(ModelCard.FILE_NAME);
+        if (Files.isRegularFile(beside)) {
+            base = readCard(beside);
+        } else if (Files.isRegularFile(folderCard)) {
+            ModelCard c = readCard(folderCard);
+            if (fileName.equals(c.weightsFile())) {
+                base = c;
+            }
+        }
+        ModelCard card = overrides.applyTo(base, stem, fileName);
+        return TorchScriptClassifier.load(file, card, device);
+    }
+
+    public static ModelCard readCard(Path cardFile) {
+        try {
+            return ModelCard.read(cardFile).validate();
+        } catch (ModelLoadException e) {
+            throw new ModelLoadException(e.getMessage() + " (" + cardFile + ")", e);
+        } catch (IOException e) {
+            throw new ModelLoadException("model card " + cardFile + " is not valid JSON: "
+                    + TorchScriptClassifier.firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** One forward pass on a zero image: the output must be 1×K with K = number of class names, finite. */
+    static void probe(Classifier classifier) {
+        ModelCard card = classifier.card();
+        try (NDManager scope = classifier.manager().newSubManager()) {
+            NDArray x = scope.zeros(new Shape(1, card.channels(), card.height(), card.imageWidth()));
+            NDArray logits;
+            try {
+                logits = classifier.logits(x, false);
+            } catch (ModelLoadException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ModelLoadException("the model fails on a " + x.getShape() + " input (is --input-shape "
+                        + "right?): " + TorchScriptClassifier.firstLine(e.getMessage()), e);
+            }
+            Shape s = logits.getShape();
+            if (s.dimension() != 2 || s.get(0) != 1) {
+                throw new ModelLoadException("the model returns shape " + s + " for one image; DSV Studio needs "
+                        + "N×K logits");
+            }
+            if (s.get(1) != card.numClasses()) {
+                throw new ModelLoadException("the model returns " + s.get(1) + " logits but the card names "
+                        + card.numClasses() + " classes");
+            }
+            float[] values = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    throw new ModelLoadException("the model returns NaN or infinite logits on a zero image");
+                }
+            }
+        }
+    }
+}

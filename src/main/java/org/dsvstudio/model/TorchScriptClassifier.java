@@ -1,0 +1,112 @@
+package org.dsvstudio.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A user's TorchScript image classifier. Loaded with trainable parameters (otherwise libtorch makes them
+ * inference tensors and no gradient can be taken) and switched to eval mode, then run through
+ * {@code IValueUtils.forward(..., true)} so that gradients reach inputs and weights while BatchNorm
+ * keeps its running statistics.
+ */
+public final class TorchScriptClassifier extends Classifier {
+
+    private final ZooModel<NDList, NDList> model;
+    private final PtSymbolBlock block;
+
+    private TorchScriptClassifier(ModelCard card, Path source, String sha256, ZooModel<NDList, NDList> model) {
+        super(card, source, sha256);
+        this.model = model;
+        this.block = (PtSymbolBlock) model.getBlock();
+    }
+
+    public static TorchScriptClassifier load(Path ptFile, ModelCard card, Device device) {
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(ptFile)
+                .optEngine("PyTorch")
+                .optDevice(device)
+                .optOption("trainParam", "true")
+                .build();
+        ZooModel<NDList, NDList> model;
+        try {
+            model = criteria.loadModel();
+        } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            throw new ModelLoadException("not a loadable TorchScript model: " + ptFile.getFileName() + " ("
+                    + firstLine(e.getMessage()) + ")", e);
+        }
+        try {
+            if (!(model.getBlock() instanceof PtSymbolBlock)) {
+                throw new ModelLoadException("not a TorchScript model: " + ptFile.getFileName());
+            }
+            JniUtils.enableInferenceMode((PtSymbolBlock) model.getBlock());
+            return new TorchScriptClassifier(card, ptFile, Hashing.sha256(ptFile), model);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            if (e instanceof ModelLoadException) {
+                throw (ModelLoadException) e;
+            }
+            throw new ModelLoadException("cannot use TorchScript model " + ptFile.getFileName() + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "no details";
+        }
+        String line = message.strip().split("\\R", 2)[0];
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+
+    @Override
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    @Override
+    public Block block() {
+        return block;
+    }
+
+    @Override
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    @Override
+    public NDArray logits(NDArray normalizedBatch, boolean recordGraph) {
+        // A named array would be packed into a list/dict argument (IValueUtils packs by name).
+        String name = normalizedBatch.getName();
+        normalizedBatch.setName(null);
+        try {
+            NDList out = IValueUtils.forward(block, new NDList(normalizedBatch), recordGraph);
+            if (out.size() != 1) {
+                out.close();
+                throw new ModelLoadException("the TorchScript model returned " + out.size()
+                        + " outputs; DSV Studio needs exactly one N×K logits tensor");
+            }
+            return out.get(0);
+        } finally {
+            normalizedBatch.setName(name);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

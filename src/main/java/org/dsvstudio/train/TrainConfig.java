@@ -1,0 +1,62 @@
+package org.dsvstudio.train;
+
+/**
+ * How to train a built-in network. Weight decay is an explicit (μ/2)‖θ‖² term in the loss, so μ is known
+ * exactly: DeepKKT's premise θ* = −(1/(μN)) Σ ∇ℓ needs it.
+ *
+ * @param architecture convnet | resnet8 | resnet20 | resnet18
+ * @param width ConvNet width (null = default)
+ * @param epochs passes over the training set
+ * @param batchSize mini-batch size
+ * @param learningRate peak SGD learning rate, decayed by a cosine to 0 over all steps
+ * @param momentum SGD momentum
+ * @param weightDecay μ
+ * @param shiftPixels random translation ±pixels (zero padding) as augmentation; 0 = none
+ * @param flip random horizontal flips (off for digits)
+ * @param seed seeds initialization, shuffling and augmentation
+ * @param limit use only the first {@code limit} training images per class (0 = all): smoke tests, quick looks
+ */
+public record TrainConfig(
+        String architecture,
+        Integer width,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double momentum,
+        double weightDecay,
+        int shiftPixels,
+        boolean flip,
+        long seed,
+        int limit) {
+
+    public TrainConfig validate() {
+        if (epochs <= 0) {
+            throw new IllegalArgumentException("--epochs must be at least 1");
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("--batch-size must be at least 1");
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("--lr must be positive");
+        }
+        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
+            throw new IllegalArgumentException("--weight-decay must be ≥ 0");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("--momentum must be in [0, 1)");
+        }
+        if (shiftPixels < 0 || limit < 0) {
+            throw new IllegalArgumentException("--shift and --limit must be ≥ 0");
+        }
+        return this;
+    }
+
+    public String optimizerDescription() {
+        return "SGD, momentum " + momentum;
+    }
+
+    public String augmentationDescription() {
+        String s = shiftPixels > 0 ? "random shift ±" + shiftPixels + " px" : "none";
+        return flip ? s + ", horizontal flip" : s;
+    }
+}
