@@ -3,6 +3,7 @@ package org.dsvstudio.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -65,6 +66,12 @@ public abstract class Classifier implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The weights' data type (float32 for every model DSV Studio writes; a user's .pt may be float64). */
+    public DataType dataType() {
+        List<Pair<String, NDArray>> params = namedParameters();
+        return params.isEmpty() ? DataType.FLOAT32 : params.get(0).getValue().getDataType();
     }
 
     public long parameterCount() {

@@ -103,7 +103,8 @@ public final class ModelLoader {
     static void probe(Classifier classifier) {
         ModelCard card = classifier.card();
         try (NDManager scope = classifier.manager().newSubManager()) {
-            NDArray x = scope.zeros(new Shape(1, card.channels(), card.height(), card.imageWidth()));
+            NDArray x = scope.zeros(new Shape(1, card.channels(), card.height(), card.imageWidth()),
+                    classifier.dataType());
             NDArray logits;
             try {
                 logits = classifier.logits(x, false);
