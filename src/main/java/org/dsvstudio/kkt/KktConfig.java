@@ -1,0 +1,129 @@
+package org.dsvstudio.kkt;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import java.util.List;
+
+/**
+ * Every weight and rate of a DeepKKT run (Algorithm 1 of the paper, plus the options DSV Studio adds).
+ * Loss: β₁·L_primal(X) + s·L_stat(X) + η·(β₁·L_primal(A(X)) + s·L_stat(A(X))) + β₂·L_tv(X) + β₃·L_norm(X).
+ *
+ * @param preset name of the preset these values came from (informational)
+ * @param steps optimization steps
+ * @param primalWeight β₁, weight of the hinge-like cross-entropy (paper: 2e-3 for distillation)
+ * @param stationarityWeight s, weight of the stationarity term (paper: 1; 0 gives the primal-only baseline)
+ * @param augmentWeight η, weight of the KKT loss on augmented copies (paper: 5; 0 = no copies)
+ * @param tvWeight β₂, total-variation prior
+ * @param normWeight β₃, image-norm prior (mean x²)
+ * @param distance how stationarity is measured
+ * @param parameters which weights stationarity is applied to: ["all"], ["last:N"] (last N tensors) or name
+ *     prefixes
+ * @param lambdaScale λ₀: λ = λ₀·ν with ν learned; ≤ 0 means auto = 1/(μ·n) with μ the model's weight decay
+ *     and n the number of candidates (the premise θ* = −(1/(μN)) Σ ∇ℓ spread over n DSVs), 1/n if μ unknown
+ * @param lambdaInitSpread ν starts uniform in [1 − spread, 1 + spread]
+ * @param lrX Adam learning rate of the images (normalized units)
+ * @param lrLambda Adam learning rate of ν
+ * @param adamBeta1 Adam β₁
+ * @param adamBeta2 Adam β₂
+ * @param augmentation the transforms A
+ * @param noiseStd std of the Gaussian initial images in normalized units
+ * @param chunkSize candidates per forward/backward (memory); the stationarity sum still spans all
+ * @param progressEvery emit a progress snapshot every this many steps
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record KktConfig(
+        String preset,
+        int steps,
+        double primalWeight,
+        double stationarityWeight,
+        double augmentWeight,
+        double tvWeight,
+        double normWeight,
+        Distance distance,
+        List<String> parameters,
+        double lambdaScale,
+        double lambdaInitSpread,
+        double lrX,
+        double lrLambda,
+        double adamBeta1,
+        double adamBeta2,
+        Augmentation augmentation,
+        double noiseStd,
+        int chunkSize,
+        int progressEvery) {
+
+    /** Rejects values that cannot work, with the field named. */
+    public KktConfig validate() {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+        }
+        nonNegative("primalWeight", primalWeight);
+        nonNegative("stationarityWeight", stationarityWeight);
+        nonNegative("augmentWeight", augmentWeight);
+        nonNegative("tvWeight", tvWeight);
+        nonNegative("normWeight", normWeight);
+        nonNegative("lambdaInitSpread", lambdaInitSpread);
+        positive("lrX", lrX);
+        positive("lrLambda", lrLambda);
+        positive("noiseStd", noiseStd);
+        if (!(lambdaScale <= 0 || Double.isFinite(lambdaScale))) {
+            throw new IllegalArgumentException("lambdaScale must be finite");
+        }
+        if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1)) {
+            throw new IllegalArgumentException("Adam betas must be in [0, 1)");
+        }
+        if (distance == null) {
+            throw new IllegalArgumentException("distance is required");
+        }
+        if (parameters == null || parameters.isEmpty()) {
+            throw new IllegalArgumentException("parameters must name at least one selection (e.g. \"all\")");
+        }
+        if (chunkSize <= 0 || progressEvery <= 0) {
+            throw new IllegalArgumentException("chunkSize and progressEvery must be at least 1");
+        }
+        if (primalWeight == 0 && stationarityWeight == 0) {
+            throw new IllegalArgumentException("primalWeight and stationarityWeight cannot both be 0");
+        }
+        (augmentation == null ? Augmentation.NONE : augmentation).validate();
+        return this;
+    }
+
+    public Augmentation augmentationOrNone() {
+        return augmentation == null ? Augmentation.NONE : augmentation;
+    }
+
+    /** True when augmented copies take part (η > 0 and some transform on). */
+    public boolean usesAugmentation() {
+        return augmentWeight > 0 && !augmentationOrNone().isNone();
+    }
+
+    public KktConfig withSteps(int newSteps) {
+        return new KktConfig(preset, newSteps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight,
+                distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
+                augmentation, noiseStd, chunkSize, progressEvery);
+    }
+
+    public KktConfig withStationarityWeight(double weight) {
+        return new KktConfig(preset, steps, primalWeight, weight, augmentWeight, tvWeight, normWeight,
+                distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
+                augmentation, noiseStd, chunkSize, progressEvery);
+    }
+
+    public KktConfig withDistance(Distance d, List<String> params) {
+        return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight,
+                d, params, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
+                augmentation, noiseStd, chunkSize, progressEvery);
+    }
+
+    private static void nonNegative(String name, double v) {
+        if (!(v >= 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number ≥ 0, got " + v);
+        }
+    }
+
+    private static void positive(String name, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException(name + " must be a finite number > 0, got " + v);
+        }
+    }
+}
