@@ -15,6 +15,8 @@ public final class Launcher {
         if (args.length == 0) {
             org.dsvstudio.ui.DsvStudioApp.launchApp(args);
         } else {
+            // The CLI draws galleries with AWT but never opens a window.
+            System.setProperty("java.awt.headless", "true");
             System.exit(DsvCli.run(args));
         }
     }

@@ -46,6 +46,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Option(names = "--classes", paramLabel = "a,b,...|@FILE",
+            description = "Class names of a bare .pt, comma separated, or @file with one per line.")
+    String classNames;
+
     @Mixin
     CommonOptions common;
 
@@ -66,7 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         DjlEngine engine = common.startEngine();
         ProgressLine bar = new ProgressLine(spec.commandLine().getErr());
         EvalResult result = ComputeThread.get().call(() -> {
-            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(), engine.device())) {
+            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames), engine.device())) {
                 return Evaluator.evaluate(c, evalSet, f -> bar.update(f, "evaluating", f >= 1), () -> false);
             }
         });

@@ -9,15 +9,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** The facts about a bare .pt file that a card would otherwise hold. */
+/** The facts about a bare .pt file that a card would otherwise hold (class names: see ClassNamesOption). */
 public final class ModelOptions {
 
     @Option(names = "--input-shape", paramLabel = "C,H,W", description = "Input shape, e.g. 1,28,28.")
     String inputShape;
-
-    @Option(names = "--classes", paramLabel = "a,b,...|@FILE",
-            description = "Class names, comma separated, or @file with one name per line.")
-    String classes;
 
     @Option(names = "--mean", paramLabel = "m[,m,m]", description = "Per-channel mean of pixels in [0,1].")
     String mean;
@@ -25,8 +21,9 @@ public final class ModelOptions {
     @Option(names = "--std", paramLabel = "s[,s,s]", description = "Per-channel std of pixels in [0,1].")
     String std;
 
-    CardOverrides toOverrides() {
-        return new CardOverrides(inputShape == null ? null : parseShape(inputShape), parseClasses(classes),
+    /** The overrides with the class names given by the command's own option (its name differs by command). */
+    CardOverrides toOverrides(String classNames) {
+        return new CardOverrides(inputShape == null ? null : parseShape(inputShape), parseClasses(classNames),
                 mean == null ? null : parseDoubles("--mean", mean), std == null ? null : parseDoubles("--std", std),
                 null);
     }

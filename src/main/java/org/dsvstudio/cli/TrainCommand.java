@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code train}: trains a built-in architecture and writes a model folder with its card. */
 @Command(name = "train", description = "Train a built-in network from scratch and write a model folder.")
@@ -113,9 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
         DjlEngine engine = common.startEngine();
         err.printf("Training %s on %d images of %s (%s), %d epochs, %s%n", config.architecture(), train.size(),
                 train.name(), engine.deviceNote(), epochs, config.augmentationDescription());
-        AtomicBoolean cancelled = new AtomicBoolean();
-        Thread hook = new Thread(() -> cancelled.set(true));
-        Runtime.getRuntime().addShutdownHook(hook);
+        SignalCancellation cancellation = new SignalCancellation(30);
         ProgressLine bar = new ProgressLine(err);
         ImageDataset trainSet = train;
         ImageDataset testSet = test;
@@ -125,7 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ClassifierTrainer trainer = new ClassifierTrainer(config, p -> bar.update(p.fraction(),
                         String.format(Locale.ROOT, "epoch %d/%d loss %.4f acc %.2f%% %.0f img/s", p.epoch(), p.epochs(),
                                 p.loss(), 100 * p.accuracy(), p.imagesPerSecond()),
-                        p.step() == p.totalSteps()), cancelled::get, 5);
+                        p.step() == p.totalSteps()), cancellation::isCancelled, 5);
                 try (BuiltinClassifier model = trainer.train(trainSet, card, engine.device())) {
                     bar.finish();
                     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -149,11 +146,7 @@ public final class TrainCommand implements Callable<Integer> {
             });
         } finally {
             bar.finish();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already exiting: nothing to remove
-            }
+            cancellation.close();
         }
         return 0;
     }

@@ -1,0 +1,200 @@
+package org.dsvstudio.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.dsvstudio.data.Images;
+import org.dsvstudio.kkt.Candidate;
+import org.dsvstudio.kkt.KktResult;
+import org.dsvstudio.kkt.KktRequest;
+import org.dsvstudio.model.AtomicFiles;
+import org.dsvstudio.model.ModelCard;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes a DeepKKT result: {@code dsvs.json} (config, provenance, one entry per DSV), one PNG per DSV in the
+ * model's pixel space, and {@code gallery.png} (one row per class, with captions). Every file is written
+ * atomically, so an interrupted export never leaves a half-written file.
+ */
+public final class DsvExport {
+
+    /** Where the run came from, recorded in dsvs.json. */
+    public record Provenance(String modelName, String modelPath, String modelSha256, String appVersion,
+            String engine, String device, String command, String createdAt) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private DsvExport() {
+    }
+
+    public static void write(Path dir, KktResult result, ModelCard card, Provenance provenance) throws IOException {
+        Files.createDirectories(dir);
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Candidate c : result.candidates()) {
+            String file = imageFileName(c, card);
+            BufferedImage img = Images.toBufferedImage(c.image01(), card.channels(), card.height(), card.imageWidth());
+            writePng(dir.resolve(file), img);
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("index", c.index());
+            e.put("class", c.targetClass());
+            e.put("className", card.classNames().get(c.targetClass()));
+            if (!KktRequest.isHard(c.target())) {
+                e.put("target", c.target());
+            }
+            e.put("lambda", c.lambda());
+            e.put("removed", c.removed());
+            if (c.removed()) {
+                e.put("removedAtStep", c.removedAtStep());
+            }
+            e.put("predicted", c.predicted());
+            e.put("predictedName", card.classNames().get(c.predicted()));
+            e.put("logits", c.logits());
+            e.put("probabilities", c.probabilities());
+            e.put("entropy", c.entropy());
+            e.put("image", file);
+            entries.add(e);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("candidates", result.candidates().size());
+        summary.put("kept", result.kept().size());
+        summary.put("primalFeasibility", result.primalFeasibility());
+        summary.put("initialMeanEntropy", result.initialMeanEntropy());
+        summary.put("finalMeanEntropy", result.finalMeanEntropy());
+        if (result.last() != null) {
+            summary.put("finalLosses", result.last());
+            summary.put("stationarityRatioToLambdaZero", result.last().stationarityRatio());
+        }
+        summary.put("stepsDone", result.stepsDone());
+        summary.put("stopReason", result.stopReason());
+        summary.put("nonFiniteRecomputes", result.nonFiniteRecomputes());
+        summary.put("wallSeconds", result.wallSeconds());
+        summary.put("stationarityParameters", result.parameterCount());
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("provenance", provenance);
+        root.put("seed", result.seed());
+        root.put("init", result.initLabel());
+        root.put("config", result.config());
+        root.put("parameterNames", result.parameterNames());
+        root.put("summary", summary);
+        root.put("dsvs", entries);
+        root.put("history", result.history());
+        AtomicFiles.write(dir.resolve("dsvs.json"), JSON.writeValueAsBytes(root));
+        writePng(dir.resolve("gallery.png"), gallery(result, card));
+    }
+
+    static String imageFileName(Candidate c, ModelCard card) {
+        String name = card.classNames().get(c.targetClass()).replaceAll("[^A-Za-z0-9._-]+", "_");
+        return String.format(Locale.ROOT, "dsv-%04d-%s.png", c.index(), name);
+    }
+
+    private static void writePng(Path file, BufferedImage img) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (!ImageIO.write(img, "png", bytes)) {
+            throw new IOException("no PNG writer available");
+        }
+        AtomicFiles.write(file, bytes.toByteArray());
+    }
+
+    /**
+     * One row per class (rows in class order), candidates sorted by λ (largest first), each scaled up to at
+     * least 84 px with "λ … p …" under it; removed candidates are dimmed and marked "removed".
+     */
+    public static BufferedImage gallery(KktResult result, ModelCard card) {
+        Map<Integer, List<Candidate>> rows = new LinkedHashMap<>();
+        for (int c = 0; c < card.numClasses(); c++) {
+            int cls = c;
+            List<Candidate> row = result.candidates().stream().filter(d -> d.targetClass() == cls)
+                    .sorted((a, b) -> Boolean.compare(a.removed(), b.removed()) != 0
+                            ? Boolean.compare(a.removed(), b.removed()) : Double.compare(b.lambda(), a.lambda()))
+                    .toList();
+            if (!row.isEmpty()) {
+                rows.put(c, row);
+            }
+        }
+        int scale = Math.max(1, (int) Math.ceil(84.0 / Math.max(card.height(), card.imageWidth())));
+        int cellW = Math.max(card.imageWidth() * scale, 116);
+        int cellH = card.height() * scale;
+        int captionH = 30;
+        int labelW = 120;
+        int pad = 8;
+        int maxCols = rows.values().stream().mapToInt(List::size).max().orElse(1);
+        int width = Math.max(640, labelW + maxCols * (cellW + pad) + pad);
+        int headerH = 26;
+        int height = headerH + rows.size() * (cellH + captionH + pad) + pad;
+        BufferedImage out = new BufferedImage(width, Math.max(height, headerH + 20), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            g.setColor(new Color(30, 30, 30));
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+            g.drawString(String.format(Locale.ROOT, "%s · %s · %d steps · seed %d · feasible %.0f %% · kept %d/%d",
+                    card.name(), result.config().preset(), result.stepsDone(), result.seed(),
+                    100 * result.primalFeasibility(), result.kept().size(), result.candidates().size()), pad, 18);
+            Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
+            Font label = new Font(Font.SANS_SERIF, Font.BOLD, 12);
+            int y = headerH;
+            for (Map.Entry<Integer, List<Candidate>> row : rows.entrySet()) {
+                g.setFont(label);
+                g.setColor(new Color(30, 30, 30));
+                drawClipped(g, card.classNames().get(row.getKey()), pad, y + cellH / 2 + 4, labelW - 2 * pad);
+                int x = labelW;
+                for (Candidate c : row.getValue()) {
+                    BufferedImage img = Images.toBufferedImage(c.image01(), card.channels(), card.height(),
+                            card.imageWidth());
+                    g.drawImage(img, x + (cellW - card.imageWidth() * scale) / 2, y, card.imageWidth() * scale, cellH,
+                            null);
+                    if (c.removed()) {
+                        g.setColor(new Color(255, 255, 255, 170));
+                        g.fillRect(x, y, cellW, cellH);
+                    }
+                    g.setColor(c.feasible() ? new Color(60, 60, 60) : new Color(200, 40, 40));
+                    g.drawRect(x, y, cellW - 1, cellH - 1);
+                    g.setFont(small);
+                    g.setColor(new Color(40, 40, 40));
+                    String first = c.removed() ? "removed" : String.format(Locale.ROOT, "λ %.3g", c.lambda());
+                    drawClipped(g, first, x + 2, y + cellH + 12, cellW - 4);
+                    String second = String.format(Locale.ROOT, "%s %.0f%% H %.2f",
+                            shortName(card.classNames().get(c.predicted())), 100 * c.confidence(), c.entropy());
+                    drawClipped(g, second, x + 2, y + cellH + 24, cellW - 4);
+                    x += cellW + pad;
+                }
+                y += cellH + captionH + pad;
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private static String shortName(String name) {
+        return name.length() <= 8 ? name : name.substring(0, 7) + "…";
+    }
+
+    private static void drawClipped(Graphics2D g, String text, int x, int y, int maxWidth) {
+        FontMetrics fm = g.getFontMetrics();
+        String t = text;
+        while (t.length() > 1 && fm.stringWidth(t) > maxWidth) {
+            t = t.substring(0, t.length() - 2) + "…";
+        }
+        g.drawString(t, x, y);
+    }
+}

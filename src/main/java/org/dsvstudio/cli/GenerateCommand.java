@@ -1,0 +1,145 @@
+package org.dsvstudio.cli;
+
+import org.dsvstudio.app.DsvExport;
+import org.dsvstudio.app.GenerationPlan;
+import org.dsvstudio.data.DatasetLoader;
+import org.dsvstudio.data.ImageDataset;
+import org.dsvstudio.data.Split;
+import org.dsvstudio.engine.AutogradBridge;
+import org.dsvstudio.engine.ComputeThread;
+import org.dsvstudio.engine.DjlEngine;
+import org.dsvstudio.kkt.KktConfig;
+import org.dsvstudio.kkt.KktJob;
+import org.dsvstudio.kkt.KktRequest;
+import org.dsvstudio.kkt.KktResult;
+import org.dsvstudio.model.Classifier;
+import org.dsvstudio.model.ModelLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code generate}: runs DeepKKT on a model and writes the DSVs. */
+@Command(name = "generate", description = "Generate Deep Support Vectors of a model with DeepKKT.")
+public final class GenerateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL")
+    Path model;
+
+    @Option(names = "--per-class", defaultValue = "1", description = "Candidates per class (with --mix: in total).")
+    int perClass;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--classes", paramLabel = "c1,c2", description = "Class names or indices (default: all).")
+    String classes;
+
+    @Option(names = "--init", defaultValue = "noise", paramLabel = "noise|other|real")
+    String init;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "Images for --init other|real (train split).")
+    Path data;
+
+    @Option(names = "--mix", paramLabel = "a:0.4,b:0.6", description = "Generate class blends with this soft target.")
+    String mix;
+
+    @Mixin
+    KktOptions kktOptions;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--class-names", paramLabel = "a,b,...|@FILE",
+            description = "Class names of a bare .pt (here --classes picks the classes to generate for).")
+    String classNames;
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        KktConfig config = kktOptions.resolve();
+        GenerationPlan.Init start = GenerationPlan.Init.parse(init);
+        ImageDataset images = start == GenerationPlan.Init.NOISE ? null
+                : DatasetLoader.load(requireData(), Split.TRAIN);
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        DjlEngine engine = common.startEngine();
+        ProgressLine bar = new ProgressLine(err);
+        KktResult result;
+        try (SignalCancellation cancellation = new SignalCancellation(120)) {
+            result = ComputeThread.get().call(() -> {
+                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames), engine.device());
+                        AutogradBridge bridge = AutogradBridge.load()) {
+                    List<String> wanted = classes == null ? null : Arrays.asList(classes.split(","));
+                    int[] classIndices = GenerationPlan.resolveClasses(c.card(), wanted);
+                    float[] target = mix == null ? null : GenerationPlan.parseMix(c.card(), mix);
+                    KktRequest request = GenerationPlan.build(c.card(), classIndices, perClass, target, start, images,
+                            data == null ? null : data.toString(), seed, config);
+                    err.printf(Locale.ROOT, "DeepKKT on %s: %d candidates, preset %s, %s distance on %s, %d steps, %s%n",
+                            c.card().name(), request.size(), config.preset(), config.distance(),
+                            String.join(",", config.parameters()), config.steps(), engine.deviceNote());
+                    KktResult r = new KktJob(c, bridge, request).run(p -> bar.update((double) p.step() / p.steps(),
+                            String.format(Locale.ROOT, "step %d/%d loss %.4g stat/λ0 %.4f entropy %.2f kept %d %.1f step/s",
+                                    p.step(), p.steps(), p.losses().total(), p.losses().stationarityRatio(),
+                                    p.meanEntropy(), count(p.removed(), false), p.stepsPerSecond()),
+                            p.step() == p.steps()), cancellation::isCancelled);
+                    bar.finish();
+                    DsvExport.write(out, r, c.card(), new DsvExport.Provenance(c.card().name(), c.source().toString(),
+                            c.sha256(), "DSV Studio 0.1.0", engine.versionLine(), engine.deviceNote(),
+                            DsvCli.commandLine(), Instant.now().toString()));
+                    return r;
+                }
+            });
+        } finally {
+            bar.finish();
+        }
+        stdout.printf(Locale.ROOT, "Wrote %d DSVs (%d kept, primal feasibility %.0f %%) to %s in %.1f s; stationarity "
+                        + "%.4g = %.4f × its λ=0 value; mean entropy %.3f → %.3f%n",
+                result.candidates().size(), result.kept().size(), 100 * result.primalFeasibility(), out,
+                result.wallSeconds(), result.last() == null ? Double.NaN : result.last().stationarity(),
+                result.last() == null ? Double.NaN : result.last().stationarityRatio(), result.initialMeanEntropy(),
+                result.finalMeanEntropy());
+        if ("cancelled".equals(result.stopReason())) {
+            err.println("dsv-studio: cancelled after " + result.stepsDone() + " steps; wrote what exists to " + out);
+            return DsvCli.EXIT_CANCELLED;
+        }
+        if (result.stopReason() != null) {
+            err.println("dsv-studio: " + result.stopReason());
+            return 1;
+        }
+        return 0;
+    }
+
+    private Path requireData() {
+        if (data == null) {
+            throw new UserInputException("--init " + init + " needs --data PATH");
+        }
+        return data;
+    }
+
+    private static int count(boolean[] flags, boolean value) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f == value ? 1 : 0;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,110 @@
+package org.dsvstudio.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.dsvstudio.kkt.KktConfig;
+import org.dsvstudio.kkt.KktPresets;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** A preset (or a JSON config file) plus per-field overrides: every KktConfig field is reachable. */
+public final class KktOptions {
+
+    @Option(names = "--preset", defaultValue = "standard", paramLabel = "quick|standard|paper",
+            description = "Starting configuration (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A KktConfig JSON file to start from instead.")
+    Path configFile;
+
+    @Option(names = "--steps", description = "Optimization steps.")
+    Integer steps;
+
+    @Option(names = "--distance", paramLabel = "L1_MEAN|L2_SQUARED|COSINE|LAYER_L1|LAYER_L2")
+    String distance;
+
+    @Option(names = "--params", paramLabel = "all|last:N|PREFIX,...",
+            description = "Weights stationarity applies to.")
+    String params;
+
+    @Option(names = "--primal-weight")
+    Double primalWeight;
+
+    @Option(names = "--stationarity-weight", description = "0 = primal-only baseline.")
+    Double stationarityWeight;
+
+    @Option(names = "--augment-weight", description = "η, weight of the loss on augmented copies.")
+    Double augmentWeight;
+
+    @Option(names = "--tv-weight")
+    Double tvWeight;
+
+    @Option(names = "--norm-weight")
+    Double normWeight;
+
+    @Option(names = "--lambda-scale", description = "λ₀ (0 = auto: 1/(μ·n)).")
+    Double lambdaScale;
+
+    @Option(names = "--lambda-spread")
+    Double lambdaSpread;
+
+    @Option(names = "--lr-x")
+    Double lrX;
+
+    @Option(names = "--lr-lambda")
+    Double lrLambda;
+
+    @Option(names = "--noise-std")
+    Double noiseStd;
+
+    @Option(names = "--chunk-size")
+    Integer chunkSize;
+
+    @Option(names = "--progress-every")
+    Integer progressEvery;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    KktConfig resolve() throws IOException {
+        KktConfig base = configFile != null ? JSON.readValue(configFile.toFile(), KktConfig.class)
+                : KktPresets.get(preset);
+        ObjectNode node = JSON.valueToTree(base);
+        put(node, "steps", steps);
+        if (distance != null) {
+            node.put("distance", distance.toUpperCase(Locale.ROOT));
+        }
+        if (params != null) {
+            var array = node.putArray("parameters");
+            Arrays.stream(params.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(array::add);
+        }
+        put(node, "primalWeight", primalWeight);
+        put(node, "stationarityWeight", stationarityWeight);
+        put(node, "augmentWeight", augmentWeight);
+        put(node, "tvWeight", tvWeight);
+        put(node, "normWeight", normWeight);
+        put(node, "lambdaScale", lambdaScale);
+        put(node, "lambdaInitSpread", lambdaSpread);
+        put(node, "lrX", lrX);
+        put(node, "lrLambda", lrLambda);
+        put(node, "noiseStd", noiseStd);
+        put(node, "chunkSize", chunkSize);
+        put(node, "progressEvery", progressEvery);
+        try {
+            return JSON.treeToValue(node, KktConfig.class).validate();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserInputException("invalid configuration: " + DsvCli.oneLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static void put(ObjectNode node, String field, Number value) {
+        if (value instanceof Integer i) {
+            node.put(field, i);
+        } else if (value != null) {
+            node.put(field, value.doubleValue());
+        }
+    }
+}
