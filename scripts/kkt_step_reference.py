@@ -50,6 +50,9 @@ def parse_args():
     p.add_argument("--profile", action="store_true", help="also time the phases of the step separately")
     p.add_argument("--check", action="store_true", help="compute the equality-check values on the probe batch")
     p.add_argument("--matmul", action="store_true", help="measure this torch's 1024×1024 float32 matmul GFLOP/s")
+    p.add_argument("--separate", action="store_true",
+                   help="variant (not what Java does): x and A(x) through the network in two separate forward passes,"
+                        " so neither ∇_θ pass nor its double backward runs over the other half's zero rows")
     return p.parse_args()
 
 
@@ -173,12 +176,28 @@ class ResNet(torch.nn.Module):
         return self.fc(F.adaptive_avg_pool2d(x, 1).reshape(x.shape[0], -1))
 
 
+class LinearNet(torch.nn.Module):
+    """Architectures.linear: flatten, linear."""
+
+    def __init__(self, inputs, classes):
+        super().__init__()
+        self.fc = torch.nn.Linear(inputs, classes)
+
+    def ordered(self):
+        return [("weight", self.fc.weight), ("bias", self.fc.bias)]
+
+    def forward(self, x):
+        return self.fc(x.reshape(x.shape[0], -1))
+
+
 def build(meta):
     arch = meta["architecture"].lower()
     c, h, w = meta["inputShape"]
     k = meta["numClasses"]
     if arch == "convnet":
         return ConvNet(meta.get("width") or 64, 3, c, h, w, k)
+    if arch == "linear":
+        return LinearNet(c * h * w, k)
     if arch == "resnet8":
         return ResNet([16, 32, 64], 1, c, k)
     if arch == "resnet20":
@@ -305,12 +324,18 @@ class Step:
         x, nu = self.x, self.nu
         aug = torch.matmul(torch.matmul(rows, x), cols_t) * mask + noise
         clock.lap("draw+augment")
-        logits = self.model(torch.cat([x, aug]))
-        ce = -(F.log_softmax(logits, 1) * self.targets2).sum(1)
-        ce_x, ce_a = ce[:n], ce[n:]
+        if ARGS.separate:
+            logits_x, logits_a = self.model(x), self.model(aug)
+            ce_x = -(F.log_softmax(logits_x, 1) * self.targets).sum(1)
+            ce_a = -(F.log_softmax(logits_a, 1) * self.targets).sum(1)
+        else:
+            logits = self.model(torch.cat([x, aug]))
+            ce = -(F.log_softmax(logits, 1) * self.targets2).sum(1)
+            ce_x, ce_a = ce[:n], ce[n:]
+            logits_x, logits_a = logits[:n], logits[n:]
         lam = nu * self.lambda_scale
-        primal_x = primal(logits[:n], ce_x, self.labels, self.active) / n
-        primal_a = primal(logits[n:], ce_a, self.labels, self.active) / n
+        primal_x = primal(logits_x, ce_x, self.labels, self.active) / n
+        primal_a = primal(logits_a, ce_a, self.labels, self.active) / n
         clock.lap("forward")
         g_x = torch.autograd.grad((ce_x * lam).sum(), self.theta, create_graph=True)
         g_a = torch.autograd.grad((ce_a * lam).sum(), self.theta, create_graph=True)

@@ -21,7 +21,7 @@ import java.util.Locale;
 public final class Architectures {
 
     /** Names accepted by {@code train --arch}. */
-    public static final List<String> NAMES = List.of("convnet", "resnet8", "resnet20", "resnet18");
+    public static final List<String> NAMES = List.of("convnet", "resnet8", "resnet20", "resnet18", "linear");
 
     public static final int DEFAULT_CONVNET_WIDTH = 64;
 
@@ -40,6 +40,8 @@ public final class Architectures {
                 return cifarResNet(3, numClasses);
             case "resnet18":
                 return resNet18(numClasses);
+            case "linear":
+                return linear(numClasses);
             default:
                 throw new IllegalArgumentException(
                         "unknown architecture '" + architecture + "' (choose one of " + NAMES + ")");
@@ -62,6 +64,14 @@ public final class Architectures {
         net.add(Blocks.batchFlattenBlock());
         net.add(Linear.builder().setUnits(numClasses).build());
         return net;
+    }
+
+    /**
+     * A linear softmax classifier on the flattened pixels: the model for which the KKT conditions hold exactly
+     * after training with weight decay (a convex problem), so DeepKKT can be checked against known multipliers.
+     */
+    public static Block linear(int numClasses) {
+        return new SequentialBlock().add(Blocks.batchFlattenBlock()).add(Linear.builder().setUnits(numClasses).build());
     }
 
     /** CIFAR-style ResNet of depth 6n+2 (n = 1 → ResNet-8, n = 3 → ResNet-20), widths 16-32-64, BatchNorm. */

@@ -1,0 +1,978 @@
+package org.dsvstudio.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dsvstudio.engine.AutogradBridge;
+import org.dsvstudio.engine.ComputeThread;
+import org.dsvstudio.engine.DeviceChoice;
+import org.dsvstudio.engine.DjlEngine;
+import org.dsvstudio.kkt.Augmentation;
+import org.dsvstudio.kkt.Augmenter;
+import org.dsvstudio.kkt.Distance;
+import org.dsvstudio.kkt.KktConfig;
+import org.dsvstudio.kkt.KktJob;
+import org.dsvstudio.kkt.KktLoss;
+import org.dsvstudio.kkt.KktRequest;
+import org.dsvstudio.kkt.KktResult;
+import org.dsvstudio.model.CardOverrides;
+import org.dsvstudio.model.Classifier;
+import org.dsvstudio.model.ModelCard;
+import org.dsvstudio.model.ModelLoader;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The DeepKKT step benchmark: time per step (forward + both backward passes + update) of the Java/DJL
+ * implementation ({@link KktJob} with {@link KktLoss}) side by side with the same step written in PyTorch
+ * (scripts/kkt_step_reference.py, run by /usr/bin/python3 with the same weights and threads), the achieved
+ * GFLOP/s against a measured matmul peak, and the resident memory over a long run.
+ *
+ * <p>Threads: libtorch reads {@code ai.djl.pytorch.num_threads} / {@code ai.djl.pytorch.num_interop_threads}
+ * once, in {@code PtEngine.newInstance()} (checked in the pytorch-engine 0.36.0 bytecode), so every Java
+ * measurement runs in a child JVM started with those properties ({@link #main} is the child's entry point).
+ * The parent never starts the engine; it only starts children, parses their one-line JSON results and prints
+ * the tables. Each (model, n, threads) is measured by a Java child and then a Python child, back to back, so
+ * both see about the same background load.
+ */
+public final class KktBenchmark {
+
+    /** β₁ of the paper's distillation setting. */
+    public static final double PRIMAL_WEIGHT = 2e-3;
+    /** η of the paper. */
+    public static final double AUGMENT_WEIGHT = 5;
+    public static final double LR_X = 0.01;
+    /** Small, so no ν turns negative (a removed candidate would not change the cost, but keeps runs alike). */
+    public static final double LR_NU = 1e-4;
+    public static final int MATMUL_SIZE = 1024;
+
+    static final String RESULT_PREFIX = "DSV-BENCH-RESULT ";
+    private static final int PROBE = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private KktBenchmark() {
+    }
+
+    /**
+     * The configuration equal to the Python step: every trainable parameter, L1_MEAN, augmentation on with
+     * η = 5 (the paper's transforms without flip), β₁ = 2e-3, TV = norm = 0, λ₀ auto (1/(μ·n)), ν starting
+     * at 1, one chunk holding all n candidates, a progress snapshot every step (the timer reads it).
+     */
+    public static KktConfig config(int n, int steps) {
+        return new KktConfig("benchmark", steps, PRIMAL_WEIGHT, 1.0, AUGMENT_WEIGHT, 0, 0, Distance.L1_MEAN,
+                List.of("all"), 0, 0, LR_X, LR_NU, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, n, 1).validate();
+    }
+
+    /**
+     * Floating-point operations of one step as the step is written (analytic, convolutions and linear layers
+     * only; norms, activations and pooling are elementwise and omitted). With F = 2·MACs of one image's
+     * forward pass, and the batch holding 2n images ([x; A(x)] concatenated):
+     * <ul>
+     *   <li>forward: 1·F per image;</li>
+     *   <li>first backward, ∇_θ with create_graph, twice (for Σλℓ(x) and for Σλℓ(A(x))): each pass computes
+     *       the weight gradient and the input gradient of every layer (2·F), and each runs over the whole
+     *       2n-image batch because the two halves share one forward graph (the other half's rows carry zero
+     *       gradients but are computed): 2 × 2·F = 4·F per image;</li>
+     *   <li>second backward, ∂total/∂(x, ν) through both gradient graphs: a convolution's backward node
+     *       (grad_weight = a ⋆ δ, grad_input = δ ⋆ Wᵀ) differentiated once more costs three convolutions of
+     *       the same size (w.r.t. a, w.r.t. δ for grad_weight, w.r.t. δ for grad_input; nothing w.r.t. W since
+     *       θ is not asked for), for each of the two gradient graphs over 2n images, plus one input-gradient
+     *       pass through the shared forward graph: 2 × 3·F + 1·F = 7·F per image;</li>
+     *   <li>total: (1 + 4 + 7)·F = 12·F per image × 2n images, plus the augmentation's two batched matmuls
+     *       (R_h·x: n·H·H·W MACs, ·R_wᵀ: n·H·W·W MACs) forward and backward (×2 FLOPs ×2 passes).</li>
+     * </ul>
+     * Had x and A(x) their own forward passes, the useful work would be (1 + 2 + 4)·F = 7·F per image: the
+     * concatenation costs up to 12/7 ≈ 1.7× in the backward-dominated step.
+     */
+    public static double stepFlops(long forwardMacsPerImage, int n, int height, int width) {
+        double f = 2.0 * forwardMacsPerImage;
+        double augment = 2.0 * 2.0 * n * ((double) height * height * width + (double) height * width * width);
+        return 12 * f * 2 * n + augment;
+    }
+
+    /** Multiply-accumulates of one image's forward pass through the convolutions and linear layers. */
+    public static long forwardMacs(Block block, Shape input) {
+        if (block instanceof SequentialBlock) {
+            long macs = 0;
+            Shape s = input;
+            for (Block child : block.getChildren().values()) {
+                macs += forwardMacs(child, s);
+                s = child.getOutputShapes(new Shape[] {s})[0];
+            }
+            return macs;
+        }
+        if (block instanceof ParallelBlock) {
+            long macs = 0;
+            for (Block child : block.getChildren().values()) {
+                macs += forwardMacs(child, input);
+            }
+            return macs;
+        }
+        if (block instanceof Conv2d) {
+            Shape out = block.getOutputShapes(new Shape[] {input})[0];
+            long spatial = out.size() / (out.get(0) * out.get(1));
+            return weightSize(block) * spatial;
+        }
+        if (block instanceof Linear) {
+            return weightSize(block);
+        }
+        long macs = 0;
+        for (Block child : block.getChildren().values()) {
+            macs += forwardMacs(child, input);
+        }
+        return macs;
+    }
+
+    private static long weightSize(Block block) {
+        return block.getParameters().get("weight").getArray().size();
+    }
+
+    // ================================================================================================= parent
+
+    /**
+     * What to measure.
+     *
+     * @param models model folders (built-in architectures)
+     * @param sizes candidate counts n
+     * @param threads intra-op thread counts
+     * @param steps timed steps per measurement (median reported)
+     * @param warmup untimed steps before (at least 1)
+     * @param rssSteps steps of the memory run (0 = skip)
+     * @param rssThreads threads of the memory run
+     * @param profile also time the phases of the step in both languages
+     * @param python the Python interpreter
+     * @param script scripts/kkt_step_reference.py
+     * @param workDir where weights, probes and child logs go
+     */
+    public record Options(List<Path> models, int[] sizes, int[] threads, int steps, int warmup, int rssSteps,
+            int rssThreads, boolean profile, Path python, Path script, Path workDir) {
+    }
+
+    /** One line of the speed table. */
+    public record Row(String model, int n, int threads, double javaMs, double pythonMs, double javaGflops,
+            double peakGflops, double pythonPeakGflops, Map<String, Double> javaPhases,
+            Map<String, Double> pythonPhases, Map<String, Double> pythonSeparatePhases) {
+
+        public double ratio() {
+            return javaMs / pythonMs;
+        }
+    }
+
+    /** Runs every measurement and prints the tables; returns 0, or 1 when a check failed. */
+    public static int run(Options o, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(o.script())) {
+            throw new IllegalArgumentException("reference script not found: " + o.script()
+                    + " (run from the project folder or give --script)");
+        }
+        if (!Files.isExecutable(o.python())) {
+            throw new IllegalArgumentException("Python interpreter not found: " + o.python());
+        }
+        Files.createDirectories(o.workDir().resolve("logs"));
+        List<String> problems = new ArrayList<>();
+        List<Row> rows = new ArrayList<>();
+        List<String> checks = new ArrayList<>();
+        out.printf(Locale.ROOT, "DeepKKT step benchmark — %d cores, %s; Java children: -Dai.djl.pytorch.num_threads=T, "
+                + "Python: %s (torch.set_num_threads(T))%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"), o.python());
+        String load = backgroundLoad();
+        if (!load.isEmpty()) {
+            out.println("note: other processes were using the CPU when the benchmark started: " + load);
+        }
+        out.flush();
+        Path convnetForRss = null;
+        for (Path model : o.models()) {
+            String name = model.toAbsolutePath().normalize().getFileName().toString();
+            Path dir = o.workDir().resolve(name).toAbsolutePath();
+            err.printf("[%s] exporting weights and checking Java against PyTorch…%n", name);
+            err.flush();
+            Map<String, Object> prep = javaChild(o, model, dir, o.threads()[0], "prepare", 0, 0, 0, false, false,
+                    name + "-prepare");
+            if ("convnet".equalsIgnoreCase(String.valueOf(prep.get("architecture"))) && convnetForRss == null) {
+                convnetForRss = model;
+            }
+            Map<String, Object> pyCheck = pythonChild(o, dir, o.threads()[0], PROBE, 0, 0, Double.NaN, false, true,
+                    false, false, name + "-check");
+            String check = compare(name, prep, pyCheck, problems);
+            checks.add(check);
+            out.println(check);
+            out.flush();
+            long macs = ((Number) prep.get("forwardMacs")).longValue();
+            int[] shape = toIntArray(prep.get("inputShape"));
+            for (int t : o.threads()) {
+                Double peak = null;
+                Double pyPeak = null;
+                for (int n : o.sizes()) {
+                    err.printf("[%s] n = %d, %d thread%s: Java…%n", name, n, t, t == 1 ? "" : "s");
+                    err.flush();
+                    Map<String, Object> j = javaChild(o, model, dir, t, "time", n, o.steps(), o.warmup(), peak == null,
+                            o.profile(), name + "-n" + n + "-t" + t);
+                    if (peak == null) {
+                        peak = ((Number) j.get("matmulGflops")).doubleValue();
+                    }
+                    if (((Number) j.get("threads")).intValue() != t) {
+                        problems.add(name + ": the Java child ran with " + j.get("threads") + " threads, asked " + t);
+                    }
+                    err.printf("[%s] n = %d, %d thread%s: Java %.1f ms/step; Python…%n", name, n, t, t == 1 ? "" : "s",
+                            ((Number) j.get("medianMs")).doubleValue());
+                    err.flush();
+                    double lambda0 = ((Number) j.get("lambda0")).doubleValue();
+                    Map<String, Object> p = pythonChild(o, dir, t, n, o.steps(), o.warmup(), lambda0, o.profile(),
+                            false, pyPeak == null, false, name + "-n" + n + "-t" + t);
+                    if (pyPeak == null) {
+                        pyPeak = ((Number) p.get("matmul_gflops")).doubleValue();
+                    }
+                    Map<String, Double> separate = null;
+                    if (o.profile()) {
+                        Map<String, Object> ps = pythonChild(o, dir, t, n, Math.max(3, o.steps() / 2), o.warmup(),
+                                lambda0, true, false, false, true, name + "-n" + n + "-t" + t + "-separate");
+                        separate = doubles(ps.get("phases_ms"));
+                        separate.put("step", ((Number) ps.get("median_ms")).doubleValue());
+                    }
+                    if (((Number) p.get("threads")).intValue() != t) {
+                        problems.add(name + ": the Python child ran with " + p.get("threads") + " threads, asked " + t);
+                    }
+                    double javaMs = ((Number) j.get("medianMs")).doubleValue();
+                    double flops = stepFlops(macs, n, shape[1], shape[2]);
+                    rows.add(new Row(name, n, t, javaMs, ((Number) p.get("median_ms")).doubleValue(),
+                            flops / (javaMs / 1000) / 1e9, peak, pyPeak, doubles(j.get("phasesMs")),
+                            doubles(p.get("phases_ms")), separate));
+                    String logitCheck = compareLogits(prep, p);
+                    if (logitCheck != null) {
+                        problems.add(name + " n=" + n + " t=" + t + ": " + logitCheck);
+                    }
+                }
+            }
+        }
+        out.println();
+        printSpeedTable(rows, out);
+        if (o.profile()) {
+            out.println();
+            printProfile(rows, out);
+        }
+        if (o.rssSteps() > 0) {
+            out.println();
+            if (convnetForRss == null) {
+                out.println("RSS: skipped (no ConvNet among the models)");
+            } else {
+                String name = convnetForRss.toAbsolutePath().normalize().getFileName().toString();
+                err.printf("[%s] memory: %d steps, n = 10, %d thread%s…%n", name, o.rssSteps(), o.rssThreads(),
+                        o.rssThreads() == 1 ? "" : "s");
+                err.flush();
+                Map<String, Object> r = javaChild(o, convnetForRss, o.workDir().resolve(name).toAbsolutePath(),
+                        o.rssThreads(), "rss", 10, o.rssSteps(), 0, false, false, name + "-rss");
+                printRss(name, r, out, problems);
+            }
+        }
+        if (!problems.isEmpty()) {
+            out.println();
+            out.println("PROBLEMS:");
+            problems.forEach(p -> out.println("  " + p));
+        }
+        out.flush();
+        return problems.isEmpty() ? 0 : 1;
+    }
+
+    private static void printSpeedTable(List<Row> rows, PrintWriter out) {
+        out.println("| model | n | threads | Java ms/step | Python ms/step | ratio Java/Python | Java GFLOP/s "
+                + "| peak GFLOP/s (libtorch matmul) | peak GFLOP/s (Python torch matmul) |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.2f%s | %.1f | %.1f | %.1f |%n", r.model(), r.n(),
+                    r.threads(), r.javaMs(), r.pythonMs(), r.ratio(), r.ratio() <= 0.8 ? "" : " (> 0.8)",
+                    r.javaGflops(), r.peakGflops(), r.pythonPeakGflops());
+        }
+        long misses = rows.stream().filter(r -> r.ratio() > 0.8).count();
+        out.printf(Locale.ROOT, "Target ratio ≤ 0.8: %s (%d of %d sizes miss)%n", misses == 0 ? "met" : "MISSED",
+                misses, rows.size());
+        out.println("GFLOP/s = analytic FLOPs of the step as written (12·F per image × 2n images, F = 2·forward MACs;"
+                + " see KktBenchmark.stepFlops) / Java median time.");
+    }
+
+    private static void printProfile(List<Row> rows, PrintWriter out) {
+        out.println("Where the time goes (median ms per phase; Java = the same calls as KktLoss, timed one by one;"
+                + " 'KktJob extra' = KktJob step minus the sum of the phases;");
+        out.println("Python 'separate' = x and A(x) in two forward passes instead of one concatenated batch):");
+        String[] phases = {"draw+augment", "forward", "backward1", "loss", "backward2", "update", "close"};
+        out.println("| model | n | threads | language | " + String.join(" | ", phases) + " | sum | step |");
+        out.println("|---|---:|---:|---|" + "---:|".repeat(phases.length + 2));
+        for (Row r : rows) {
+            profileLine(out, r, "Java", r.javaPhases(), phases, r.javaMs());
+            profileLine(out, r, "Python", r.pythonPhases(), phases, r.pythonMs());
+            if (r.pythonSeparatePhases() != null) {
+                profileLine(out, r, "Python separate", r.pythonSeparatePhases(), phases,
+                        r.pythonSeparatePhases().get("step"));
+            }
+        }
+    }
+
+    private static void profileLine(PrintWriter out, Row r, String language, Map<String, Double> p, String[] phases,
+            double step) {
+        if (p == null) {
+            return;
+        }
+        StringBuilder sb = new StringBuilder();
+        double sum = 0;
+        for (String phase : phases) {
+            Double v = p.get(phase);
+            sb.append(v == null ? " – |" : String.format(Locale.ROOT, " %.1f |", v));
+            sum += v == null ? 0 : v;
+        }
+        out.printf(Locale.ROOT, "| %s | %d | %d | %s |%s %.1f | %.1f |%n", r.model(), r.n(), r.threads(), language,
+                sb, sum, step);
+    }
+
+    private static void printRss(String name, Map<String, Object> r, PrintWriter out, List<String> problems) {
+        List<List<Number>> samples = JSON.convertValue(r.get("rss"), new TypeReference<List<List<Number>>>() { });
+        int steps = ((Number) r.get("stepsDone")).intValue();
+        out.printf(Locale.ROOT, "Memory: %s, n = 10, %d threads, %d steps (VmRSS every 100 steps)%n", name,
+                ((Number) r.get("threads")).intValue(), steps);
+        out.println("| step | VmRSS MB |");
+        out.println("|---:|---:|");
+        for (List<Number> s : samples) {
+            out.printf(Locale.ROOT, "| %d | %.1f |%n", s.get(0).intValue(), s.get(1).doubleValue() / 1024);
+        }
+        double at100 = Double.NaN;
+        double last = Double.NaN;
+        double max = 0;
+        for (List<Number> s : samples) {
+            int step = s.get(0).intValue();
+            double kb = s.get(1).doubleValue();
+            if (step == 100) {
+                at100 = kb;
+            }
+            if (step >= 100) {
+                max = Math.max(max, kb);
+            }
+            last = kb;
+        }
+        double growth = 100 * (last - at100) / at100;
+        double maxGrowth = 100 * (max - at100) / at100;
+        out.printf(Locale.ROOT, "RSS at step 100: %.1f MB; at step %d: %.1f MB; growth %.1f %% (largest after step 100:"
+                + " %.1f MB, +%.1f %%); peak VmHWM %.1f MB; median step %.1f ms; %s%n", at100 / 1024, steps,
+                last / 1024, growth, max / 1024, maxGrowth, ((Number) r.get("vmHwmKb")).doubleValue() / 1024,
+                ((Number) r.get("medianMs")).doubleValue(), maxGrowth < 5 ? "flat (< 5 %)" : "NOT flat (≥ 5 %)");
+        if (!(maxGrowth < 5)) {
+            problems.add("RSS grew " + String.format(Locale.ROOT, "%.1f", maxGrowth) + " % after step 100");
+        }
+        if (r.get("stopReason") != null) {
+            problems.add("the memory run stopped early: " + r.get("stopReason"));
+        }
+    }
+
+    /** Compares the Java child's probe values with Python's; returns the printed line. */
+    private static String compare(String name, Map<String, Object> java, Map<String, Object> py, List<String> problems) {
+        double logits = maxAbsDiff(toFloatList(java.get("probeLogits")), toFloatList(py.get("probe_logits")));
+        double gx = relDiff(toFloatList(java.get("gradX")), toFloatList(py.get("grad_x")));
+        double gnu = relDiff(toFloatList(java.get("gradNu")), toFloatList(py.get("grad_nu")));
+        double sj = ((Number) java.get("stationarity")).doubleValue();
+        double sp = ((Number) py.get("stationarity")).doubleValue();
+        boolean ok = logits <= 1e-4;
+        if (!ok) {
+            problems.add(name + ": probe logits differ by " + logits + " (> 1e-4): the PyTorch rebuild is not the same net");
+        }
+        if (!(gx <= 1e-2) || !(gnu <= 1e-2)) {
+            problems.add(name + ": the DeepKKT gradients differ (∂x rel. " + gx + ", ∂ν rel. " + gnu + ")");
+        }
+        return String.format(Locale.ROOT, "check %s: probe logits max |Java − Python| = %.2e (%s ≤ 1e-4); "
+                + "stationarity Java %.7g / Python %.7g; ∂x max rel. diff %.1e, ∂ν %.1e", name, logits,
+                ok ? "ok," : "FAILED,", sj, sp, gx, gnu);
+    }
+
+    private static String compareLogits(Map<String, Object> java, Map<String, Object> py) {
+        double d = maxAbsDiff(toFloatList(java.get("probeLogits")), toFloatList(py.get("probe_logits")));
+        return d <= 1e-4 ? null : "probe logits differ by " + d;
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        if (a == null || b == null || a.length != b.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d = Math.max(d, Math.abs(a[i] - b[i]));
+        }
+        return d;
+    }
+
+    /** max |a − b| / max |b|. */
+    private static double relDiff(float[] a, float[] b) {
+        double scale = 0;
+        if (b == null) {
+            return Double.POSITIVE_INFINITY;
+        }
+        for (float v : b) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        return maxAbsDiff(a, b) / Math.max(scale, 1e-30);
+    }
+
+    private static Map<String, Object> javaChild(Options o, Path model, Path dir, int threads, String task, int n,
+            int steps, int warmup, boolean matmul, boolean profile, String label) throws IOException, InterruptedException {
+        Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
+        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(),
+                "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
+                "-DDJL_CACHE_DIR=" + DjlEngine.cacheDir().toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), KktBenchmark.class.getName(),
+                "--task", task, "--model", model.toAbsolutePath().toString(), "--dir", dir.toString(),
+                "--n", Integer.toString(n), "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup)));
+        if (matmul) {
+            cmd.add("--matmul");
+        }
+        if (profile) {
+            cmd.add("--profile");
+        }
+        Map<String, Object> result = runChild(cmd, threads, o.workDir().resolve("logs").resolve("java-" + label + ".log"),
+                RESULT_PREFIX);
+        return result;
+    }
+
+    private static Map<String, Object> pythonChild(Options o, Path dir, int threads, int n, int steps, int warmup,
+            double lambda0, boolean profile, boolean check, boolean matmul, boolean separate, String label)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(o.python().toString(), o.script().toAbsolutePath().toString(),
+                "--weights", dir.toString(), "--n", Integer.toString(n), "--threads", Integer.toString(threads),
+                "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
+                "--primal-weight", Double.toString(PRIMAL_WEIGHT), "--augment-weight", Double.toString(AUGMENT_WEIGHT),
+                "--lr-x", Double.toString(LR_X), "--lr-nu", Double.toString(LR_NU)));
+        if (!Double.isNaN(lambda0)) {
+            cmd.add("--lambda0");
+            cmd.add(Double.toString(lambda0));
+        }
+        if (profile) {
+            cmd.add("--profile");
+        }
+        if (check) {
+            cmd.add("--check");
+        }
+        if (matmul) {
+            cmd.add("--matmul");
+        }
+        if (separate) {
+            cmd.add("--separate");
+        }
+        return runChild(cmd, threads, o.workDir().resolve("logs").resolve("python-" + label + ".log"), "{\"torch\"");
+    }
+
+    /** Runs a child, stderr to the log, and returns the JSON of its stdout line that starts with prefix. */
+    private static Map<String, Object> runChild(List<String> cmd, int threads, Path log, String prefix)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
+        Process process = pb.start();
+        String found = null;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith(prefix)) {
+                    found = line;
+                }
+            }
+        }
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("benchmark child timed out: " + String.join(" ", cmd));
+        }
+        int rc = process.exitValue();
+        if (rc != 0 || found == null) {
+            throw new IllegalStateException("benchmark child failed (exit " + rc + "): " + String.join(" ", cmd)
+                    + "\n" + tail(log, 15));
+        }
+        String json = found.startsWith(RESULT_PREFIX) ? found.substring(RESULT_PREFIX.length()) : found;
+        return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
+    }
+
+    private static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Other processes using CPU right now (from /proc: anything above 20 % of a core besides this JVM). */
+    static String backgroundLoad() {
+        List<String> busy = new ArrayList<>();
+        try {
+            ProcessHandle self = ProcessHandle.current();
+            Map<Long, Long> before = new LinkedHashMap<>();
+            ProcessHandle.allProcesses().forEach(p -> p.info().totalCpuDuration()
+                    .ifPresent(d -> before.put(p.pid(), d.toMillis())));
+            Thread.sleep(1000);
+            ProcessHandle.allProcesses().filter(p -> p.pid() != self.pid()).forEach(p -> {
+                Long b = before.get(p.pid());
+                p.info().totalCpuDuration().ifPresent(d -> {
+                    if (b != null && d.toMillis() - b > 200) {
+                        String command = p.info().commandLine().orElse(p.info().command().orElse("pid " + p.pid()));
+                        busy.add(String.format(Locale.ROOT, "%.0f %% %s", (d.toMillis() - b) / 10.0,
+                                command.length() > 110 ? command.substring(0, 110) + "…" : command));
+                    }
+                });
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            return "";
+        }
+        return String.join("; ", busy);
+    }
+
+    private static Map<String, Double> doubles(Object o) {
+        if (o == null) {
+            return null;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        JSON.convertValue(o, new TypeReference<LinkedHashMap<String, Number>>() { })
+                .forEach((k, v) -> out.put(k, v.doubleValue()));
+        return out;
+    }
+
+    private static float[] toFloatList(Object o) {
+        if (o == null) {
+            return null;
+        }
+        List<Number> list = JSON.convertValue(o, new TypeReference<List<Number>>() { });
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = list.get(i).floatValue();
+        }
+        return out;
+    }
+
+    private static int[] toIntArray(Object o) {
+        return JSON.convertValue(o, int[].class);
+    }
+
+    // ================================================================================================== child
+
+    /**
+     * The child JVM: {@code --task prepare|time|rss --model DIR --dir WORK [--n N --steps S --warmup W
+     * --matmul --profile]}. Prints one line {@value #RESULT_PREFIX}{json} on stdout.
+     */
+    public static void main(String[] args) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--matmul") || args[i].equals("--profile")) {
+                a.put(args[i].substring(2), "true");
+            } else {
+                a.put(args[i].substring(2), args[++i]);
+            }
+        }
+        try {
+            DjlEngine engine = ComputeThread.get().run(() -> DjlEngine.start(DeviceChoice.CPU));
+            Map<String, Object> result = ComputeThread.get().call(() -> work(a, engine));
+            System.out.println(RESULT_PREFIX + JSON.writeValueAsString(result));
+            System.out.flush();
+            System.exit(0);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static Map<String, Object> work(Map<String, String> a, DjlEngine engine) throws IOException {
+        String task = a.get("task");
+        Path dir = Paths.get(a.get("dir"));
+        int n = Integer.parseInt(a.getOrDefault("n", "10"));
+        int steps = Integer.parseInt(a.getOrDefault("steps", "20"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "3"));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("task", task);
+        r.put("engine", engine.versionLine());
+        r.put("threads", JniUtils.getNumThreads());
+        r.put("interopThreads", JniUtils.getNumInteropThreads());
+        try (Classifier model = ModelLoader.load(Paths.get(a.get("model")), CardOverrides.NONE, engine.device());
+                AutogradBridge bridge = AutogradBridge.load()) {
+            ModelCard card = model.card();
+            r.put("architecture", card.architecture());
+            r.put("inputShape", card.inputShape());
+            r.put("forwardMacs", forwardMacs(model.block(), new Shape(1, card.channels(), card.height(),
+                    card.imageWidth())));
+            r.put("trainableParameters", model.parameterCount());
+            switch (task) {
+                case "prepare":
+                    WeightExport.write(model, dir);
+                    r.putAll(probe(model, bridge, dir));
+                    break;
+                case "time":
+                    if (a.containsKey("matmul")) {
+                        r.put("matmulGflops", matmulGflops(model.manager()));
+                    }
+                    r.putAll(timeJob(model, bridge, n, steps, warmup, false));
+                    r.putAll(probeLogits(model, dir));
+                    if (a.containsKey("profile")) {
+                        r.put("phasesMs", profile(model, bridge, n, ((Number) r.get("lambda0")).doubleValue(),
+                                Math.max(3, Math.min(steps, 10)), Math.max(1, warmup)));
+                    }
+                    break;
+                case "rss":
+                    r.putAll(timeJob(model, bridge, n, steps, 0, true));
+                    r.put("vmHwmKb", procStatus("VmHWM"));
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown task " + task);
+            }
+        }
+        return r;
+    }
+
+    /** Writes probe.bin/probe.json (a fixed batch) and returns Java's logits and DeepKKT gradients there. */
+    private static Map<String, Object> probe(Classifier model, AutogradBridge bridge, Path dir) throws IOException {
+        ModelCard card = model.card();
+        int size = card.channels() * card.height() * card.imageWidth();
+        int k = card.numClasses();
+        Random random = new Random(20240601);
+        float[] x = new float[PROBE * size];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = (float) random.nextGaussian();
+        }
+        float[] nu = {0.5f, 1.0f, 1.5f, 0.8f};
+        int[] labels = new int[PROBE];
+        float[] targets = new float[PROBE * k];
+        for (int i = 0; i < PROBE; i++) {
+            labels[i] = i % k;
+            targets[i * k + labels[i]] = 1;
+        }
+        double lambda0 = KktJob.lambdaScale(config(PROBE, 1), card, PROBE);
+        ByteBuffer buffer = ByteBuffer.allocate(x.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(x);
+        Files.write(dir.resolve("probe.bin"), buffer.array());
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("shape", new int[] {PROBE, card.channels(), card.height(), card.imageWidth()});
+        meta.put("labels", labels);
+        meta.put("nu", nu);
+        meta.put("lambda0", lambda0);
+        meta.put("primalWeight", PRIMAL_WEIGHT);
+        Files.write(dir.resolve("probe.json"), JSON.writeValueAsBytes(meta));
+
+        Map<String, Object> r = new LinkedHashMap<>(probeLogits(model, dir));
+        KktConfig noAugment = new KktConfig("check", 1, PRIMAL_WEIGHT, 1.0, 0, 0, 0, Distance.L1_MEAN, List.of("all"),
+                lambda0, 0, LR_X, LR_NU, 0.9, 0.999, Augmentation.NONE, 1.0, PROBE, 1).validate();
+        Engine engine = Engine.getEngine("PyTorch");
+        try (NDManager scope = model.manager().newSubManager()) {
+            List<NDArray> theta = new ArrayList<>();
+            List<NDArray> thetaStar = new ArrayList<>();
+            for (Pair<String, NDArray> p : model.namedParameters()) {
+                p.getValue().setRequiresGradient(true);
+                theta.add(p.getValue());
+                NDArray constant = p.getValue().stopGradient();
+                constant.attach(scope);
+                thetaStar.add(constant);
+            }
+            KktLoss loss = new KktLoss(model, bridge, theta, thetaStar, noAugment);
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                NDArray xa = scope.create(x, new Shape(PROBE, card.channels(), card.height(), card.imageWidth()));
+                xa.setRequiresGradient(true);
+                NDArray nua = scope.create(nu);
+                nua.setRequiresGradient(true);
+                float[] scale = new float[PROBE];
+                Arrays.fill(scale, (float) lambda0);
+                KktLoss.ChunkResult c = loss.evaluate(xa, nua, scope.create(scale),
+                        scope.create(targets, new Shape(PROBE, k)), true, null, null, null, PROBE,
+                        (double) PROBE * size);
+                r.put("primal", c.primal());
+                r.put("stationarity", c.stationarity());
+                r.put("gradX", c.gradX());
+                r.put("gradNu", c.gradNu());
+            }
+        }
+        r.put("lambda0", lambda0);
+        return r;
+    }
+
+    /** The model's logits on the probe batch written by the prepare task (evaluation mode, no graph). */
+    private static Map<String, Object> probeLogits(Classifier model, Path dir) throws IOException {
+        ModelCard card = model.card();
+        byte[] bytes = Files.readAllBytes(dir.resolve("probe.bin"));
+        float[] x = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(x);
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray batch = scope.create(x, new Shape(x.length / (card.channels() * card.height() * card.imageWidth()),
+                    card.channels(), card.height(), card.imageWidth()));
+            return Map.of("probeLogits", model.logits(batch, false).toFloatArray());
+        }
+    }
+
+    /**
+     * Runs {@link KktJob} for warmup + steps steps and times each step from one progress snapshot to the next
+     * (progressEvery = 1). With rss, reads VmRSS every 100 steps instead of caring about warm-up.
+     */
+    private static Map<String, Object> timeJob(Classifier model, AutogradBridge bridge, int n, int steps, int warmup,
+            boolean rss) {
+        if (!rss && warmup < 1) {
+            throw new IllegalArgumentException("at least one warm-up step is needed (the first step has no start stamp)");
+        }
+        ModelCard card = model.card();
+        int k = card.numClasses();
+        float[][] targets = new float[n][k];
+        for (int i = 0; i < n; i++) {
+            targets[i][i % k] = 1;
+        }
+        int total = warmup + steps;
+        KktConfig config = config(n, total);
+        KktRequest request = new KktRequest(targets, null, "noise", 1, config);
+        long[] stamps = new long[total + 1];
+        List<long[]> rssSamples = new ArrayList<>();
+        KktJob job = new KktJob(model, bridge, request);
+        KktResult result = job.run(p -> {
+            stamps[p.step()] = System.nanoTime();
+            if (rss && (p.step() % 100 == 0 || p.step() == 1)) {
+                rssSamples.add(new long[] {p.step(), procStatus("VmRSS")});
+            }
+        }, () -> false);
+        int done = result.stepsDone();
+        List<Double> times = new ArrayList<>();
+        for (int s = Math.max(2, warmup + 1); s <= done; s++) {
+            times.add((stamps[s] - stamps[s - 1]) / 1e6);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("n", n);
+        r.put("lambda0", KktJob.lambdaScale(config, card, n));
+        r.put("stepsDone", done);
+        r.put("stopReason", result.stopReason());
+        r.put("recomputes", result.nonFiniteRecomputes());
+        r.put("medianMs", median(times));
+        r.put("stepMs", rss ? null : times);
+        if (rss) {
+            r.put("rss", rssSamples);
+        }
+        if (result.last() != null) {
+            r.put("lastStationarityRatio", result.last().stationarityRatio());
+        }
+        return r;
+    }
+
+    /** Best of 10 timed 1024×1024 float32 matmuls after 3 warm-up ones, in GFLOP/s (2·N³ per product). */
+    private static double matmulGflops(NDManager parent) {
+        try (NDManager m = parent.newSubManager()) {
+            NDArray a = m.randomNormal(new Shape(MATMUL_SIZE, MATMUL_SIZE));
+            NDArray b = m.randomNormal(new Shape(MATMUL_SIZE, MATMUL_SIZE));
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 13; i++) {
+                long t0 = System.nanoTime();
+                NDArray c = a.matMul(b);
+                long t = System.nanoTime() - t0;
+                c.close();
+                if (i >= 3) {
+                    best = Math.min(best, t / 1e9);
+                }
+            }
+            return 2.0 * MATMUL_SIZE * MATMUL_SIZE * MATMUL_SIZE / best / 1e9;
+        }
+    }
+
+    /** Accumulates the time since the previous lap under a phase name. */
+    private static final class Laps {
+        private final Map<String, Double> ms = new LinkedHashMap<>();
+        private long t = System.nanoTime();
+
+        void lap(String name) {
+            long now = System.nanoTime();
+            ms.merge(name, (now - t) / 1e6, Double::sum);
+            t = now;
+        }
+    }
+
+    /**
+     * The step of KktJob/KktLoss for one chunk, written out call by call (same DJL operations, same bridge
+     * calls) with a timer between phases; medians over reps steps after warm-up ones.
+     */
+    private static Map<String, Double> profile(Classifier model, AutogradBridge bridge, int n, double lambda0,
+            int reps, int warm) {
+        ModelCard card = model.card();
+        int c = card.channels();
+        int h = card.height();
+        int w = card.imageWidth();
+        int size = c * h * w;
+        int k = card.numClasses();
+        DataType type = model.dataType();
+        float lo = (float) ((0 - card.meanOf(0)) / card.stdOf(0));
+        float hi = (float) ((1 - card.meanOf(0)) / card.stdOf(0));
+        Random random = new Random(3);
+        float[] x = new float[n * size];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = Math.max(lo, Math.min(hi, (float) random.nextGaussian()));
+        }
+        float[] mx = new float[x.length];
+        float[] vx = new float[x.length];
+        double[] nu = new double[n];
+        Arrays.fill(nu, 1);
+        double[] mnu = new double[n];
+        double[] vnu = new double[n];
+        float[] targets = new float[2 * n * k];
+        for (int i = 0; i < n; i++) {
+            targets[i * k + i % k] = 1;
+            targets[(n + i) * k + i % k] = 1;
+        }
+        float[] scale = new float[n];
+        Arrays.fill(scale, (float) lambda0);
+        Augmenter augmenter = new Augmenter(Augmentation.PAPER_NO_FLIP);
+        Engine engine = Engine.getEngine("PyTorch");
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        try (NDManager job = model.manager().newSubManager()) {
+            List<NDArray> theta = new ArrayList<>();
+            List<NDArray> thetaStar = new ArrayList<>();
+            long count = 0;
+            for (Pair<String, NDArray> p : model.namedParameters()) {
+                p.getValue().setRequiresGradient(true);
+                theta.add(p.getValue());
+                NDArray constant = p.getValue().stopGradient();
+                constant.attach(job);
+                thetaStar.add(constant);
+                count += constant.size();
+            }
+            for (int rep = 0; rep < warm + reps; rep++) {
+                Laps laps = new Laps();
+                try (NDManager scope = job.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
+                    Augmenter.Draw d = augmenter.draw(n, c, h, w, random, scope, type);
+                    float[] nus = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        nus[i] = (float) nu[i];
+                    }
+                    NDArray xa = scope.create(x, new Shape(n, c, h, w));
+                    NDArray nua = scope.create(nus);
+                    xa.setRequiresGradient(true);
+                    nua.setRequiresGradient(true);
+                    NDArray aug = Augmenter.apply(xa, d);
+                    laps.lap("draw+augment");
+                    NDArray logits = model.logits(NDArrays.concat(new NDList(xa, aug), 0), true);
+                    NDArray y = scope.create(targets, new Shape(2L * n, k));
+                    NDArray ce = logits.logSoftmax(1).mul(y).sum(new int[] {1}).neg();
+                    NDIndex first = new NDIndex("0:{}", n);
+                    NDIndex second = new NDIndex("{}:", n);
+                    NDArray ceX = ce.get(first);
+                    NDArray ceA = ce.get(second);
+                    NDArray lambda = nua.mul(scope.create(scale));
+                    NDArray wrong = logits.argMax(1).neq(y.argMax(1)).toType(type, false);
+                    NDArray primal = ce.mul(wrong);
+                    NDArray primalX = primal.get(first).sum().div(n);
+                    NDArray primalA = primal.get(second).sum().div(n);
+                    laps.lap("forward");
+                    NDList gX = bridge.gradWithGraph(List.of(ceX.mul(lambda).sum()), theta, List.of(scope.ones(
+                            new Shape(), type)));
+                    gX.attach(scope);
+                    NDList gA = bridge.gradWithGraph(List.of(ceA.mul(lambda).sum()), theta, List.of(scope.ones(
+                            new Shape(), type)));
+                    gA.attach(scope);
+                    laps.lap("backward1");
+                    NDArray statX = l1Mean(gX, thetaStar, count);
+                    NDArray statA = l1Mean(gA, thetaStar, count);
+                    NDArray total = primalX.mul(PRIMAL_WEIGHT).add(statX)
+                            .add(primalA.mul(PRIMAL_WEIGHT).add(statA).mul(AUGMENT_WEIGHT));
+                    laps.lap("loss");
+                    NDList grads = bridge.grad(List.of(total), List.of(xa, nua), List.of(scope.ones(new Shape(), type)));
+                    grads.attach(scope);
+                    laps.lap("backward2");
+                    float[] gx = grads.get(0).toFloatArray();
+                    float[] gnu = grads.get(1).toFloatArray();
+                    double[] values = {total.getFloat(), primalX.getFloat(), primalA.getFloat(), statX.getFloat(),
+                            statA.getFloat()};
+                    if (!Double.isFinite(values[0])) {
+                        throw new IllegalStateException("non-finite loss in the profile");
+                    }
+                    adam(x, gx, mx, vx, LR_X, rep + 1, lo, hi);
+                    double[] gnud = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        gnud[i] = gnu[i];
+                    }
+                    adam(nu, gnud, mnu, vnu, LR_NU, rep + 1);
+                    laps.lap("update");
+                }
+                laps.lap("close");
+                if (rep >= warm) {
+                    laps.ms.forEach((name, v) -> samples.computeIfAbsent(name, key -> new ArrayList<>()).add(v));
+                }
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        samples.forEach((name, v) -> out.put(name, median(v)));
+        return out;
+    }
+
+    private static NDArray l1Mean(NDList g, List<NDArray> thetaStar, long count) {
+        NDArray acc = null;
+        for (int l = 0; l < g.size(); l++) {
+            NDArray s = g.get(l).add(thetaStar.get(l)).abs().sum();
+            acc = acc == null ? s : acc.add(s);
+        }
+        return acc.div(count);
+    }
+
+    private static void adam(float[] x, float[] g, float[] m, float[] v, double lr, int t, float lo, float hi) {
+        double c1 = 1 - Math.pow(0.9, t);
+        double c2 = 1 - Math.pow(0.999, t);
+        for (int j = 0; j < x.length; j++) {
+            m[j] = (float) (0.9 * m[j] + 0.1 * g[j]);
+            v[j] = (float) (0.999 * v[j] + 0.001 * g[j] * g[j]);
+            x[j] -= (float) (lr * (m[j] / c1) / (Math.sqrt(v[j] / c2) + 1e-8));
+            x[j] = Math.max(lo, Math.min(hi, x[j]));
+        }
+    }
+
+    private static void adam(double[] x, double[] g, double[] m, double[] v, double lr, int t) {
+        double c1 = 1 - Math.pow(0.9, t);
+        double c2 = 1 - Math.pow(0.999, t);
+        for (int j = 0; j < x.length; j++) {
+            m[j] = 0.9 * m[j] + 0.1 * g[j];
+            v[j] = 0.999 * v[j] + 0.001 * g[j] * g[j];
+            x[j] -= lr * (m[j] / c1) / (Math.sqrt(v[j] / c2) + 1e-8);
+        }
+    }
+
+    /** A kB value from /proc/self/status ("VmRSS", "VmHWM"), or -1 off Linux. */
+    static long procStatus(String field) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+}
