@@ -91,8 +91,13 @@ public final class KktBenchmark {
      * at 1, one chunk holding all n candidates, a progress snapshot every step (the timer reads it).
      */
     public static KktConfig config(int n, int steps) {
+        return config(n, steps, 1);
+    }
+
+    static KktConfig config(int n, int steps, int progressEvery) {
         return new KktConfig("benchmark", steps, PRIMAL_WEIGHT, 1.0, AUGMENT_WEIGHT, 0, 0, Distance.L1_MEAN,
-                List.of("all"), 0, 0, LR_X, LR_NU, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, n, 1).validate();
+                List.of("all"), 0, 0, LR_X, LR_NU, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, n, progressEvery)
+                .validate();
     }
 
     /**
@@ -178,10 +183,24 @@ public final class KktBenchmark {
      */
     public record Options(List<Path> models, int[] sizes, int[] threads, int steps, int warmup, int rssSteps,
             int rssThreads, boolean profile, Path python, Path script, Path workDir) {
+
+        /**
+         * Timed steps at size n: {@code steps} up to n = 10, then scaled by 10/n but at least 5 (a step at
+         * n = 100 takes seconds on two cores; 20 of them per language, model and thread count would make one
+         * run take half an hour).
+         */
+        public int stepsFor(int n) {
+            return n <= 10 ? steps : Math.min(steps, Math.max(5, (int) Math.round(steps * 10.0 / n)));
+        }
+
+        /** Warm-up steps at size n: {@code warmup}, at most 2 above n = 10 (only the first step is slow). */
+        public int warmupFor(int n) {
+            return n <= 10 ? warmup : Math.min(warmup, 2);
+        }
     }
 
     /** One line of the speed table. */
-    public record Row(String model, int n, int threads, double javaMs, double pythonMs, double javaGflops,
+    public record Row(String model, int n, int threads, int timedSteps, double javaMs, double pythonMs, double javaGflops,
             double peakGflops, double pythonPeakGflops, Map<String, Double> javaPhases,
             Map<String, Double> pythonPhases, Map<String, Double> pythonSeparatePhases) {
 
@@ -236,8 +255,8 @@ public final class KktBenchmark {
                 for (int n : o.sizes()) {
                     err.printf("[%s] n = %d, %d thread%s: Java…%n", name, n, t, t == 1 ? "" : "s");
                     err.flush();
-                    Map<String, Object> j = javaChild(o, model, dir, t, "time", n, o.steps(), o.warmup(), peak == null,
-                            o.profile(), name + "-n" + n + "-t" + t);
+                    Map<String, Object> j = javaChild(o, model, dir, t, "time", n, o.stepsFor(n), o.warmupFor(n),
+                            peak == null, o.profile(), name + "-n" + n + "-t" + t);
                     if (peak == null) {
                         peak = ((Number) j.get("matmulGflops")).doubleValue();
                     }
@@ -248,15 +267,15 @@ public final class KktBenchmark {
                             ((Number) j.get("medianMs")).doubleValue());
                     err.flush();
                     double lambda0 = ((Number) j.get("lambda0")).doubleValue();
-                    Map<String, Object> p = pythonChild(o, dir, t, n, o.steps(), o.warmup(), lambda0, o.profile(),
-                            false, pyPeak == null, false, name + "-n" + n + "-t" + t);
+                    Map<String, Object> p = pythonChild(o, dir, t, n, o.stepsFor(n), o.warmupFor(n), lambda0,
+                            o.profile(), false, pyPeak == null, false, name + "-n" + n + "-t" + t);
                     if (pyPeak == null) {
                         pyPeak = ((Number) p.get("matmul_gflops")).doubleValue();
                     }
                     Map<String, Double> separate = null;
                     if (o.profile()) {
-                        Map<String, Object> ps = pythonChild(o, dir, t, n, Math.max(3, o.steps() / 2), o.warmup(),
-                                lambda0, true, false, false, true, name + "-n" + n + "-t" + t + "-separate");
+                        Map<String, Object> ps = pythonChild(o, dir, t, n, Math.max(3, o.stepsFor(n) / 2),
+                                o.warmupFor(n), lambda0, true, false, false, true, name + "-n" + n + "-t" + t + "-separate");
                         separate = doubles(ps.get("phases_ms"));
                         separate.put("step", ((Number) ps.get("median_ms")).doubleValue());
                     }
@@ -265,7 +284,7 @@ public final class KktBenchmark {
                     }
                     double javaMs = ((Number) j.get("medianMs")).doubleValue();
                     double flops = stepFlops(macs, n, shape[1], shape[2]);
-                    rows.add(new Row(name, n, t, javaMs, ((Number) p.get("median_ms")).doubleValue(),
+                    rows.add(new Row(name, n, t, o.stepsFor(n), javaMs, ((Number) p.get("median_ms")).doubleValue(),
                             flops / (javaMs / 1000) / 1e9, peak, pyPeak, doubles(j.get("phasesMs")),
                             doubles(p.get("phases_ms")), separate));
                     String logitCheck = compareLogits(prep, p);
@@ -305,25 +324,29 @@ public final class KktBenchmark {
     }
 
     private static void printSpeedTable(List<Row> rows, PrintWriter out) {
-        out.println("| model | n | threads | Java ms/step | Python ms/step | ratio Java/Python | Java GFLOP/s "
-                + "| peak GFLOP/s (libtorch matmul) | peak GFLOP/s (Python torch matmul) |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        out.println("| model | n | threads | steps | Java ms/step | Python ms/step | ratio Java/Python | Java GFLOP/s "
+                + "| peak GFLOP/s (libtorch matmul) | Java % of peak | peak GFLOP/s (Python torch matmul) |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %s | %d | %d | %.1f | %.1f | %.2f%s | %.1f | %.1f | %.1f |%n", r.model(), r.n(),
-                    r.threads(), r.javaMs(), r.pythonMs(), r.ratio(), r.ratio() <= 0.8 ? "" : " (> 0.8)",
-                    r.javaGflops(), r.peakGflops(), r.pythonPeakGflops());
+            out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.2f%s | %.1f | %.1f | %.0f %% | %.1f |%n",
+                    r.model(), r.n(), r.threads(), r.timedSteps(), r.javaMs(), r.pythonMs(), r.ratio(),
+                    r.ratio() <= 0.8 ? "" : " (> 0.8)", r.javaGflops(), r.peakGflops(),
+                    100 * r.javaGflops() / r.peakGflops(), r.pythonPeakGflops());
         }
         long misses = rows.stream().filter(r -> r.ratio() > 0.8).count();
         out.printf(Locale.ROOT, "Target ratio ≤ 0.8: %s (%d of %d sizes miss)%n", misses == 0 ? "met" : "MISSED",
                 misses, rows.size());
-        out.println("GFLOP/s = analytic FLOPs of the step as written (12·F per image × 2n images, F = 2·forward MACs;"
-                + " see KktBenchmark.stepFlops) / Java median time.");
+        out.println("Times are medians of 'steps' timed steps after warm-up. GFLOP/s = analytic FLOPs of the step as"
+                + " written (12·F per image × 2n images, F = 2·forward MACs; see KktBenchmark.stepFlops) / Java median"
+                + " time; peak = best 1024×1024 float32 matmul with the same threads.");
     }
 
     private static void printProfile(List<Row> rows, PrintWriter out) {
-        out.println("Where the time goes (median ms per phase; Java = the same calls as KktLoss, timed one by one;"
-                + " 'KktJob extra' = KktJob step minus the sum of the phases;");
-        out.println("Python 'separate' = x and A(x) in two forward passes instead of one concatenated batch):");
+        out.println("Where the time goes (median ms per phase, measured after the timed steps. Java = the calls of"
+                + " KktLoss for one chunk written out and timed one by one; its 'step' is the KktJob median above, so"
+                + " step − sum is what KktJob/KktLoss do besides (TV and norm diagnostics, conversions, snapshots)."
+                + " 'close' = freeing the step's arrays and the gradient collector. Python 'separate' = a variant,"
+                + " not what Java does: x and A(x) in two forward passes instead of one concatenated batch):");
         String[] phases = {"draw+augment", "forward", "backward1", "loss", "backward2", "update", "close"};
         out.println("| model | n | threads | language | " + String.join(" | ", phases) + " | sum | step |");
         out.println("|---|---:|---:|---|" + "---:|".repeat(phases.length + 2));
@@ -358,10 +381,11 @@ public final class KktBenchmark {
         int steps = ((Number) r.get("stepsDone")).intValue();
         out.printf(Locale.ROOT, "Memory: %s, n = 10, %d threads, %d steps (VmRSS every 100 steps)%n", name,
                 ((Number) r.get("threads")).intValue(), steps);
-        out.println("| step | VmRSS MB |");
-        out.println("|---:|---:|");
+        out.println("| step | VmRSS MB | Java heap committed MB | Java heap used MB |");
+        out.println("|---:|---:|---:|---:|");
         for (List<Number> s : samples) {
-            out.printf(Locale.ROOT, "| %d | %.1f |%n", s.get(0).intValue(), s.get(1).doubleValue() / 1024);
+            out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |%n", s.get(0).intValue(), s.get(1).doubleValue() / 1024,
+                    s.get(2).doubleValue() / 1024, s.get(3).doubleValue() / 1024);
         }
         double at100 = Double.NaN;
         double last = Double.NaN;
@@ -380,7 +404,7 @@ public final class KktBenchmark {
         double growth = 100 * (last - at100) / at100;
         double maxGrowth = 100 * (max - at100) / at100;
         out.printf(Locale.ROOT, "RSS at step 100: %.1f MB; at step %d: %.1f MB; growth %.1f %% (largest after step 100:"
-                + " %.1f MB, +%.1f %%); peak VmHWM %.1f MB; median step %.1f ms; %s%n", at100 / 1024, steps,
+                + " %.1f MB, +%.1f %%); peak VmHWM %.1f MB; median step %.1f ms (per 100-step block); %s%n", at100 / 1024, steps,
                 last / 1024, growth, max / 1024, maxGrowth, ((Number) r.get("vmHwmKb")).doubleValue() / 1024,
                 ((Number) r.get("medianMs")).doubleValue(), maxGrowth < 5 ? "flat (< 5 %)" : "NOT flat (≥ 5 %)");
         if (!(maxGrowth < 5)) {
@@ -743,21 +767,27 @@ public final class KktBenchmark {
             targets[i][i % k] = 1;
         }
         int total = warmup + steps;
-        KktConfig config = config(n, total);
+        // The memory run reports every 100 steps (a snapshot per step would only add Java garbage).
+        int every = rss ? 100 : 1;
+        KktConfig config = config(n, total, every);
         KktRequest request = new KktRequest(targets, null, "noise", 1, config);
         long[] stamps = new long[total + 1];
         List<long[]> rssSamples = new ArrayList<>();
         KktJob job = new KktJob(model, bridge, request);
+        Runtime runtime = Runtime.getRuntime();
         KktResult result = job.run(p -> {
             stamps[p.step()] = System.nanoTime();
-            if (rss && (p.step() % 100 == 0 || p.step() == 1)) {
-                rssSamples.add(new long[] {p.step(), procStatus("VmRSS")});
+            if (rss && p.step() % 100 == 0) {
+                rssSamples.add(new long[] {p.step(), procStatus("VmRSS"), runtime.totalMemory() / 1024,
+                        (runtime.totalMemory() - runtime.freeMemory()) / 1024});
             }
         }, () -> false);
         int done = result.stepsDone();
         List<Double> times = new ArrayList<>();
-        for (int s = Math.max(2, warmup + 1); s <= done; s++) {
-            times.add((stamps[s] - stamps[s - 1]) / 1e6);
+        for (int s = Math.max(every + 1, warmup + 1); s <= done; s++) {
+            if (stamps[s] != 0 && stamps[s - every] != 0) {
+                times.add((stamps[s] - stamps[s - every]) / 1e6 / every);
+            }
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("n", n);
@@ -899,8 +929,7 @@ public final class KktBenchmark {
                     laps.lap("backward2");
                     float[] gx = grads.get(0).toFloatArray();
                     float[] gnu = grads.get(1).toFloatArray();
-                    double[] values = {total.getFloat(), primalX.getFloat(), primalA.getFloat(), statX.getFloat(),
-                            statA.getFloat()};
+                    double[] values = {value(total), value(primalX), value(primalA), value(statX), value(statA)};
                     if (!Double.isFinite(values[0])) {
                         throw new IllegalStateException("non-finite loss in the profile");
                     }
@@ -921,6 +950,11 @@ public final class KktBenchmark {
         Map<String, Double> out = new LinkedHashMap<>();
         samples.forEach((name, v) -> out.put(name, median(v)));
         return out;
+    }
+
+    /** A scalar as a double (0-dim results may be float64: DJL's scalar operands promote 0-dim arrays). */
+    private static double value(NDArray scalar) {
+        return scalar.toType(DataType.FLOAT64, false).getDouble();
     }
 
     private static NDArray l1Mean(NDList g, List<NDArray> thetaStar, long count) {

@@ -29,6 +29,8 @@ public final class Augmenter {
         float[] rows = new float[n * h * h];
         float[] colsT = new float[n * w * w];
         float[] mask = new float[n * h * w];
+        float[] eps = spec.noise() > 0 ? new float[n * channels * h * w] : null;
+        // All draws of image i happen together, so drawing a batch in chunks gives the same transforms.
         for (int i = 0; i < n; i++) {
             double keep = 1 - spec.crop() * random.nextDouble();
             double cropH = h * keep;
@@ -51,15 +53,14 @@ public final class Augmenter {
                     mask[(i * h + y) * w + x] = cut ? 0f : 1f;
                 }
             }
-        }
-        NDArray noise = null;
-        if (spec.noise() > 0) {
-            float[] eps = new float[n * channels * h * w];
-            for (int k = 0; k < eps.length; k++) {
-                eps[k] = (float) (spec.noise() * random.nextGaussian());
+            if (eps != null) {
+                int size = channels * h * w;
+                for (int k = 0; k < size; k++) {
+                    eps[i * size + k] = (float) (spec.noise() * random.nextGaussian());
+                }
             }
-            noise = manager.create(eps, new Shape(n, channels, h, w)).toType(type, false);
         }
+        NDArray noise = eps == null ? null : manager.create(eps, new Shape(n, channels, h, w)).toType(type, false);
         return new Draw(manager.create(rows, new Shape(n, 1, h, h)).toType(type, false),
                 manager.create(colsT, new Shape(n, 1, w, w)).toType(type, false),
                 manager.create(mask, new Shape(n, 1, h, w)).toType(type, false), noise);
