@@ -36,7 +36,7 @@ import time
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--weights", required=True, help="folder with weights.json/.bin (and probe.json/.bin)")
+    p.add_argument("--weights", help="folder with weights.json/.bin (and probe.json/.bin)")
     p.add_argument("--n", type=int, default=10, help="candidates")
     p.add_argument("--threads", type=int, default=1, help="intra-op threads")
     p.add_argument("--steps", type=int, default=20, help="timed steps")
@@ -50,6 +50,10 @@ def parse_args():
     p.add_argument("--profile", action="store_true", help="also time the phases of the step separately")
     p.add_argument("--check", action="store_true", help="compute the equality-check values on the probe batch")
     p.add_argument("--matmul", action="store_true", help="measure this torch's 1024×1024 float32 matmul GFLOP/s")
+    p.add_argument("--trace", metavar="FILE", help="after the warm-up, record one step with torch.profiler into a"
+                   " Chrome trace FILE")
+    p.add_argument("--summarize-traces", nargs=2, metavar=("JAVA", "PYTHON"),
+                   help="only compare two Chrome traces (libtorch's from Java, torch.profiler's): self time per op")
     p.add_argument("--separate", action="store_true",
                    help="variant (not what Java does): x and A(x) through the network in two separate forward passes,"
                         " so neither ∇_θ pass nor its double backward runs over the other half's zero rows")
@@ -394,7 +398,52 @@ def matmul_gflops():
     return 2 * 1024 ** 3 / min(times) / 1e9
 
 
+def self_times(path):
+    """Self time (µs) and calls per operator name in a Chrome trace: each event's duration minus its children's."""
+    with open(path) as f:
+        data = json.load(f)
+    events = data["traceEvents"] if isinstance(data, dict) else data
+    by_thread = {}
+    for e in events:
+        if e.get("ph") == "X" and "dur" in e and e.get("cat", "cpu_op") in ("cpu_op", "Operator", "operator"):
+            name = e["name"]
+            if name.startswith("aten::") or name.startswith("autograd::") or "Backward" in name:
+                by_thread.setdefault((e.get("pid"), e.get("tid")), []).append(e)
+    total, calls = {}, {}
+    for evs in by_thread.values():
+        evs.sort(key=lambda e: (float(e["ts"]), -float(e["dur"])))
+        stack = []  # [end, event, child_time]
+        def close(item):
+            _, ev, child = item
+            total[ev["name"]] = total.get(ev["name"], 0.0) + float(ev["dur"]) - child
+            calls[ev["name"]] = calls.get(ev["name"], 0) + 1
+        for e in evs:
+            start, end = float(e["ts"]), float(e["ts"]) + float(e["dur"])
+            while stack and stack[-1][0] <= start + 1e-3:
+                close(stack.pop())
+            if stack:
+                stack[-1][2] += float(e["dur"])
+            stack.append([end, e, 0.0])
+        while stack:
+            close(stack.pop())
+    return total, calls
+
+
+def summarize(java_path, python_path):
+    jt, jc = self_times(java_path)
+    pt, pc = self_times(python_path)
+    names = sorted(set(jt) | set(pt), key=lambda k: -(jt.get(k, 0) + pt.get(k, 0)))
+    ops = [[k, jt.get(k, 0) / 1000, pt.get(k, 0) / 1000, jc.get(k, 0), pc.get(k, 0)] for k in names[:18]]
+    return {"torch": torch.__version__, "ops": ops, "java_total_ms": sum(jt.values()) / 1000,
+            "python_total_ms": sum(pt.values()) / 1000}
+
+
 def main():
+    if ARGS.summarize_traces:
+        print(json.dumps(summarize(*ARGS.summarize_traces)), flush=True)
+        return
+    if not ARGS.weights:
+        raise SystemExit("kkt_step_reference.py: --weights is required")
     torch.manual_seed(ARGS.seed)
     meta, model, theta = load(ARGS.weights)
     result = {"torch": torch.__version__, "threads": torch.get_num_threads(), "n": ARGS.n,
@@ -428,6 +477,14 @@ def main():
         result["median_ms"] = 1000 * statistics.median(times)
         result["last_terms"] = {"total": values[0], "primal": values[1], "primalAug": values[2],
                                 "stationarity": values[3], "stationarityAug": values[4]}
+        if ARGS.trace:
+            from torch.profiler import ProfilerActivity, profile
+            with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+                t = time.perf_counter()
+                step.run()
+                result["traced_step_ms"] = 1000 * (time.perf_counter() - t)
+            prof.export_chrome_trace(ARGS.trace)
+            result["trace"] = ARGS.trace
         if ARGS.profile:
             samples = []
             for _ in range(max(3, min(ARGS.steps, 10))):

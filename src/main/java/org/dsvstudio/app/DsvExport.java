@@ -104,6 +104,9 @@ public final class DsvExport {
     }
 
     private static void writePng(Path file, BufferedImage img) throws IOException {
+        // No disk cache: ImageIO's file cache registers a JVM shutdown hook on first use, which fails while
+        // exporting what exists after Ctrl-C / SIGTERM ("Shutdown in progress").
+        ImageIO.setUseCache(false);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         if (!ImageIO.write(img, "png", bytes)) {
             throw new IOException("no PNG writer available");

@@ -177,12 +177,14 @@ public final class KktBenchmark {
      * @param rssSteps steps of the memory run (0 = skip)
      * @param rssThreads threads of the memory run
      * @param profile also time the phases of the step in both languages
+     * @param ompPassive start every child with OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep at once instead of
+     *     spinning: much faster when other processes compete for the cores, a little slower on an idle machine)
      * @param python the Python interpreter
      * @param script scripts/kkt_step_reference.py
      * @param workDir where weights, probes and child logs go
      */
     public record Options(List<Path> models, int[] sizes, int[] threads, int steps, int warmup, int rssSteps,
-            int rssThreads, boolean profile, Path python, Path script, Path workDir) {
+            int rssThreads, boolean profile, boolean ompPassive, Path python, Path script, Path workDir) {
 
         /**
          * Timed steps at size n: {@code steps} up to n = 10, then scaled by 10/n but at least 5 (a step at
@@ -200,7 +202,7 @@ public final class KktBenchmark {
     }
 
     /** One line of the speed table. */
-    public record Row(String model, int n, int threads, int timedSteps, double javaMs, double pythonMs, double javaGflops,
+    public record Row(String model, int n, int threads, int timedSteps, double otherLoad, double javaMs, double pythonMs, double javaGflops,
             double peakGflops, double pythonPeakGflops, Map<String, Double> javaPhases,
             Map<String, Double> pythonPhases, Map<String, Double> pythonSeparatePhases) {
 
@@ -222,12 +224,15 @@ public final class KktBenchmark {
         List<String> problems = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
         List<String> checks = new ArrayList<>();
+        List<OpTable> traces = new ArrayList<>();
         out.printf(Locale.ROOT, "DeepKKT step benchmark — %d cores, %s; Java children: -Dai.djl.pytorch.num_threads=T, "
                 + "Python: %s (torch.set_num_threads(T))%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"), o.python());
-        String load = backgroundLoad();
-        if (!load.isEmpty()) {
-            out.println("note: other processes were using the CPU when the benchmark started: " + load);
+        out.println("OMP_WAIT_POLICY of the children: " + (o.ompPassive() ? "PASSIVE (--omp-passive)"
+                : System.getenv().getOrDefault("OMP_WAIT_POLICY", "(not set: OpenMP default)")));
+        Load load = backgroundLoad();
+        if (!load.description().isEmpty()) {
+            out.println("note: other processes were using the CPU when the benchmark started: " + load.description());
         }
         out.flush();
         Path convnetForRss = null;
@@ -253,7 +258,9 @@ public final class KktBenchmark {
                 Double peak = null;
                 Double pyPeak = null;
                 for (int n : o.sizes()) {
-                    err.printf("[%s] n = %d, %d thread%s: Java…%n", name, n, t, t == 1 ? "" : "s");
+                    Load other = backgroundLoad();
+                    err.printf(Locale.ROOT, "[%s] n = %d, %d thread%s: Java… (other processes: %.0f %% CPU)%n", name,
+                            n, t, t == 1 ? "" : "s", other.percent());
                     err.flush();
                     Map<String, Object> j = javaChild(o, model, dir, t, "time", n, o.stepsFor(n), o.warmupFor(n),
                             peak == null, o.profile(), name + "-n" + n + "-t" + t);
@@ -284,9 +291,24 @@ public final class KktBenchmark {
                     }
                     double javaMs = ((Number) j.get("medianMs")).doubleValue();
                     double flops = stepFlops(macs, n, shape[1], shape[2]);
-                    rows.add(new Row(name, n, t, o.stepsFor(n), javaMs, ((Number) p.get("median_ms")).doubleValue(),
+                    rows.add(new Row(name, n, t, o.stepsFor(n), other.percent(), javaMs, ((Number) p.get("median_ms")).doubleValue(),
                             flops / (javaMs / 1000) / 1e9, peak, pyPeak, doubles(j.get("phasesMs")),
                             doubles(p.get("phases_ms")), separate));
+                    if (o.profile() && t == o.threads()[0]) {
+                        err.printf("[%s] n = %d, %d thread%s: operator traces…%n", name, n, t, t == 1 ? "" : "s");
+                        err.flush();
+                        Map<String, Object> jt = javaChild(o, model, dir, t, "trace", n, 0, o.warmupFor(n), false, false,
+                                name + "-n" + n + "-t" + t + "-trace");
+                        Path pyTrace = dir.resolve("trace-python-n" + n + ".json");
+                        pythonChild(o, dir, t, n, 1, o.warmupFor(n), lambda0, false, false, false, false,
+                                name + "-n" + n + "-t" + t + "-trace", "--trace", pyTrace.toString());
+                        Map<String, Object> sum = pythonChild(o, dir, t, n, 0, 0, Double.NaN, false, false, false, false,
+                                name + "-traces", "--summarize-traces", String.valueOf(jt.get("trace")), pyTrace.toString());
+                        traces.add(new OpTable(name, n, t, JSON.convertValue(sum.get("ops"),
+                                new TypeReference<List<List<Object>>>() { }),
+                                ((Number) sum.get("java_total_ms")).doubleValue(),
+                                ((Number) sum.get("python_total_ms")).doubleValue()));
+                    }
                     String logitCheck = compareLogits(prep, p);
                     if (logitCheck != null) {
                         problems.add(name + " n=" + n + " t=" + t + ": " + logitCheck);
@@ -299,6 +321,10 @@ public final class KktBenchmark {
         if (o.profile()) {
             out.println();
             printProfile(rows, out);
+            for (OpTable table : traces) {
+                out.println();
+                printOps(table, out);
+            }
         }
         if (o.rssSteps() > 0) {
             out.println();
@@ -325,13 +351,19 @@ public final class KktBenchmark {
 
     private static void printSpeedTable(List<Row> rows, PrintWriter out) {
         out.println("| model | n | threads | steps | Java ms/step | Python ms/step | ratio Java/Python | Java GFLOP/s "
-                + "| peak GFLOP/s (libtorch matmul) | Java % of peak | peak GFLOP/s (Python torch matmul) |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| peak GFLOP/s (libtorch matmul) | Java % of peak | peak GFLOP/s (Python torch matmul) "
+                + "| other CPU load |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.2f%s | %.1f | %.1f | %.0f %% | %.1f |%n",
+            out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.2f%s | %.1f | %.1f | %.0f %% | %.1f | %.0f %% |%n",
                     r.model(), r.n(), r.threads(), r.timedSteps(), r.javaMs(), r.pythonMs(), r.ratio(),
                     r.ratio() <= 0.8 ? "" : " (> 0.8)", r.javaGflops(), r.peakGflops(),
-                    100 * r.javaGflops() / r.peakGflops(), r.pythonPeakGflops());
+                    100 * r.javaGflops() / r.peakGflops(), r.pythonPeakGflops(), r.otherLoad());
+        }
+        if (rows.stream().anyMatch(r -> r.otherLoad() > 20)) {
+            out.println("WARNING: other processes used the CPU during some measurements ('other CPU load', % of one core,"
+                    + " sampled for 1 s before each pair): those rows are not clean; with more threads than free cores,"
+                    + " OpenMP's spinning threads can make a step many times slower (try --omp-passive).");
         }
         long misses = rows.stream().filter(r -> r.ratio() > 0.8).count();
         out.printf(Locale.ROOT, "Target ratio ≤ 0.8: %s (%d of %d sizes miss)%n", misses == 0 ? "met" : "MISSED",
@@ -344,12 +376,14 @@ public final class KktBenchmark {
     private static void printProfile(List<Row> rows, PrintWriter out) {
         out.println("Where the time goes (median ms per phase, measured after the timed steps. Java = the calls of"
                 + " KktLoss for one chunk written out and timed one by one; its 'step' is the KktJob median above, so"
-                + " step − sum is what KktJob/KktLoss do besides (TV and norm diagnostics, conversions, snapshots)."
+                + " step − sum is what KktJob/KktLoss do besides (TV and norm diagnostics, conversions, snapshots);"
+                + " 'KktLoss.evaluate alone' = KktLoss.evaluate called on its own (draw to backward2, no update)."
                 + " 'close' = freeing the step's arrays and the gradient collector. Python 'separate' = a variant,"
                 + " not what Java does: x and A(x) in two forward passes instead of one concatenated batch):");
         String[] phases = {"draw+augment", "forward", "backward1", "loss", "backward2", "update", "close"};
-        out.println("| model | n | threads | language | " + String.join(" | ", phases) + " | sum | step |");
-        out.println("|---|---:|---:|---|" + "---:|".repeat(phases.length + 2));
+        out.println("| model | n | threads | language | " + String.join(" | ", phases)
+                + " | sum | step | KktLoss.evaluate alone |");
+        out.println("|---|---:|---:|---|" + "---:|".repeat(phases.length + 3));
         for (Row r : rows) {
             profileLine(out, r, "Java", r.javaPhases(), phases, r.javaMs());
             profileLine(out, r, "Python", r.pythonPhases(), phases, r.pythonMs());
@@ -357,6 +391,22 @@ public final class KktBenchmark {
                 profileLine(out, r, "Python separate", r.pythonSeparatePhases(), phases,
                         r.pythonSeparatePhases().get("step"));
             }
+        }
+    }
+
+    /** The operators with the most self time in one traced step of each language (profiler overhead included). */
+    record OpTable(String model, int n, int threads, List<List<Object>> ops, double javaTotalMs, double pythonTotalMs) {
+    }
+
+    private static void printOps(OpTable t, PrintWriter out) {
+        out.printf(Locale.ROOT, "Operators of one traced step, %s, n = %d, %d thread%s (self time; the profilers add"
+                + " overhead: traced totals Java %.0f ms, Python %.0f ms):%n", t.model(), t.n(), t.threads(),
+                t.threads() == 1 ? "" : "s", t.javaTotalMs(), t.pythonTotalMs());
+        out.println("| operator | Java ms | Python ms | Java calls | Python calls |");
+        out.println("|---|---:|---:|---:|---:|");
+        for (List<Object> op : t.ops()) {
+            out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %d | %d |%n", op.get(0), ((Number) op.get(1)).doubleValue(),
+                    ((Number) op.get(2)).doubleValue(), ((Number) op.get(3)).intValue(), ((Number) op.get(4)).intValue());
         }
     }
 
@@ -372,8 +422,9 @@ public final class KktBenchmark {
             sb.append(v == null ? " – |" : String.format(Locale.ROOT, " %.1f |", v));
             sum += v == null ? 0 : v;
         }
-        out.printf(Locale.ROOT, "| %s | %d | %d | %s |%s %.1f | %.1f |%n", r.model(), r.n(), r.threads(), language,
-                sb, sum, step);
+        Double evaluate = p.get("KktLoss.evaluate");
+        out.printf(Locale.ROOT, "| %s | %d | %d | %s |%s %.1f | %.1f | %s |%n", r.model(), r.n(), r.threads(), language,
+                sb, sum, step, evaluate == null ? "–" : String.format(Locale.ROOT, "%.1f", evaluate));
     }
 
     private static void printRss(String name, Map<String, Object> r, PrintWriter out, List<String> problems) {
@@ -477,14 +528,12 @@ public final class KktBenchmark {
         if (profile) {
             cmd.add("--profile");
         }
-        Map<String, Object> result = runChild(cmd, threads, o.workDir().resolve("logs").resolve("java-" + label + ".log"),
-                RESULT_PREFIX);
-        return result;
+        return runChild(o, cmd, threads, o.workDir().resolve("logs").resolve("java-" + label + ".log"), RESULT_PREFIX);
     }
 
     private static Map<String, Object> pythonChild(Options o, Path dir, int threads, int n, int steps, int warmup,
-            double lambda0, boolean profile, boolean check, boolean matmul, boolean separate, String label)
-            throws IOException, InterruptedException {
+            double lambda0, boolean profile, boolean check, boolean matmul, boolean separate, String label,
+            String... extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(o.python().toString(), o.script().toAbsolutePath().toString(),
                 "--weights", dir.toString(), "--n", Integer.toString(n), "--threads", Integer.toString(threads),
                 "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup),
@@ -506,15 +555,19 @@ public final class KktBenchmark {
         if (separate) {
             cmd.add("--separate");
         }
-        return runChild(cmd, threads, o.workDir().resolve("logs").resolve("python-" + label + ".log"), "{\"torch\"");
+        cmd.addAll(List.of(extra));
+        return runChild(o, cmd, threads, o.workDir().resolve("logs").resolve("python-" + label + ".log"), "{\"torch\"");
     }
 
     /** Runs a child, stderr to the log, and returns the JSON of its stdout line that starts with prefix. */
-    private static Map<String, Object> runChild(List<String> cmd, int threads, Path log, String prefix)
+    private static Map<String, Object> runChild(Options o, List<String> cmd, int threads, Path log, String prefix)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         pb.environment().put("MKL_NUM_THREADS", Integer.toString(threads));
+        if (o.ompPassive()) {
+            pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        }
         Process process = pb.start();
         String found = null;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -548,31 +601,42 @@ public final class KktBenchmark {
         }
     }
 
-    /** Other processes using CPU right now (from /proc: anything above 20 % of a core besides this JVM). */
-    static String backgroundLoad() {
+    /** CPU use of other processes over one second: total percent of one core, and the busiest ones. */
+    record Load(double percent, String description) {
+    }
+
+    /** Other processes using CPU right now (from /proc via ProcessHandle; excluding this JVM). */
+    static Load backgroundLoad() {
         List<String> busy = new ArrayList<>();
+        double total = 0;
         try {
             ProcessHandle self = ProcessHandle.current();
             Map<Long, Long> before = new LinkedHashMap<>();
             ProcessHandle.allProcesses().forEach(p -> p.info().totalCpuDuration()
                     .ifPresent(d -> before.put(p.pid(), d.toMillis())));
+            long t0 = System.nanoTime();
             Thread.sleep(1000);
-            ProcessHandle.allProcesses().filter(p -> p.pid() != self.pid()).forEach(p -> {
+            double wall = (System.nanoTime() - t0) / 1e6;
+            for (ProcessHandle p : ProcessHandle.allProcesses().filter(p -> p.pid() != self.pid()).toList()) {
                 Long b = before.get(p.pid());
-                p.info().totalCpuDuration().ifPresent(d -> {
-                    if (b != null && d.toMillis() - b > 200) {
-                        String command = p.info().commandLine().orElse(p.info().command().orElse("pid " + p.pid()));
-                        busy.add(String.format(Locale.ROOT, "%.0f %% %s", (d.toMillis() - b) / 10.0,
-                                command.length() > 110 ? command.substring(0, 110) + "…" : command));
-                    }
-                });
-            });
+                var d = p.info().totalCpuDuration();
+                if (b == null || d.isEmpty()) {
+                    continue;
+                }
+                double percent = 100.0 * (d.get().toMillis() - b) / wall;
+                total += percent;
+                if (percent > 20) {
+                    String command = p.info().commandLine().orElse(p.info().command().orElse("pid " + p.pid()));
+                    busy.add(String.format(Locale.ROOT, "%.0f %% %s", percent,
+                            command.length() > 110 ? command.substring(0, 110) + "…" : command));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            return "";
+            return new Load(Double.NaN, "");
         }
-        return String.join("; ", busy);
+        return new Load(total, String.join("; ", busy));
     }
 
     private static Map<String, Double> doubles(Object o) {
@@ -662,6 +726,9 @@ public final class KktBenchmark {
                         r.put("phasesMs", profile(model, bridge, n, ((Number) r.get("lambda0")).doubleValue(),
                                 Math.max(3, Math.min(steps, 10)), Math.max(1, warmup)));
                     }
+                    break;
+                case "trace":
+                    r.putAll(traceJob(model, bridge, n, warmup, dir.resolve("trace-java-n" + n + ".json")));
                     break;
                 case "rss":
                     r.putAll(timeJob(model, bridge, n, steps, 0, true));
@@ -806,6 +873,31 @@ public final class KktBenchmark {
         return r;
     }
 
+    /**
+     * Runs warmup + 1 KktJob steps and records the last one with libtorch's profiler (a Chrome trace of every
+     * aten operation, what {@code torch.profiler} shows in Python) into file.
+     */
+    private static Map<String, Object> traceJob(Classifier model, AutogradBridge bridge, int n, int warmup, Path file) {
+        ModelCard card = model.card();
+        float[][] targets = new float[n][card.numClasses()];
+        for (int i = 0; i < n; i++) {
+            targets[i][i % card.numClasses()] = 1;
+        }
+        int total = Math.max(1, warmup) + 1;
+        KktRequest request = new KktRequest(targets, null, "noise", 1, config(n, total));
+        long[] t = new long[2];
+        new KktJob(model, bridge, request).run(p -> {
+            if (p.step() == total - 1) {
+                JniUtils.startProfile(false, true, false);
+                t[0] = System.nanoTime();
+            } else if (p.step() == total) {
+                t[1] = System.nanoTime();
+                JniUtils.stopProfile(file.toAbsolutePath().toString());
+            }
+        }, () -> false);
+        return Map.of("trace", file.toAbsolutePath().toString(), "tracedStepMs", (t[1] - t[0]) / 1e6);
+    }
+
     /** Best of 10 timed 1024×1024 float32 matmuls after 3 warm-up ones, in GFLOP/s (2·N³ per product). */
     private static double matmulGflops(NDManager parent) {
         try (NDManager m = parent.newSubManager()) {
@@ -944,6 +1036,29 @@ public final class KktBenchmark {
                 laps.lap("close");
                 if (rep >= warm) {
                     laps.ms.forEach((name, v) -> samples.computeIfAbsent(name, key -> new ArrayList<>()).add(v));
+                }
+            }
+            // KktLoss.evaluate itself on the same kind of input, timed whole (no update): the mirrored phases up
+            // to backward2 against it show what KktLoss computes besides; the KktJob step against it (plus
+            // update and close) shows what KktJob adds.
+            KktLoss loss = new KktLoss(model, bridge, theta, thetaStar, config(n, 1));
+            float[] targetsN = Arrays.copyOf(targets, n * k);
+            for (int rep = 0; rep < warm + reps; rep++) {
+                long t0 = System.nanoTime();
+                try (NDManager scope = job.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
+                    Augmenter.Draw d = augmenter.draw(n, c, h, w, random, scope, type);
+                    NDArray xa = scope.create(x, new Shape(n, c, h, w));
+                    float[] nus = new float[n];
+                    Arrays.fill(nus, 1f);
+                    NDArray nua = scope.create(nus);
+                    xa.setRequiresGradient(true);
+                    nua.setRequiresGradient(true);
+                    loss.evaluate(xa, nua, scope.create(scale), scope.create(targetsN, new Shape(n, k)), true, d, null,
+                            null, n, (double) n * size);
+                }
+                if (rep >= warm) {
+                    samples.computeIfAbsent("KktLoss.evaluate", key -> new ArrayList<>())
+                            .add((System.nanoTime() - t0) / 1e6);
                 }
             }
         }

@@ -56,6 +56,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
             + "separately in both languages.")
     boolean profile;
 
+    @Option(names = "--omp-passive", description = "Start the Java and Python children with OMP_WAIT_POLICY=PASSIVE"
+            + " (OpenMP threads sleep instead of spinning: far faster when other processes compete for the cores).")
+    boolean ompPassive;
+
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).")
     Path python;
 
@@ -101,7 +105,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             throw new UserInputException("--rss-steps must be 0 or at least 200 (growth is measured after step 100)");
         }
         KktBenchmark.Options options = new KktBenchmark.Options(chosen, n, t, timed, warmup, rss, rssThreads, profile,
-                python, script, work);
+                ompPassive, python, script, work);
         return KktBenchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

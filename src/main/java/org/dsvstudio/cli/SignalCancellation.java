@@ -28,7 +28,7 @@ final class SignalCancellation implements AutoCloseable {
     }
 
     boolean isCancelled() {
-        return cancelled.get();
+        return cancelled.get() || org.dsvstudio.engine.ComputeThread.get().isShuttingDown();
     }
 
     /** The work is over (results written): a pending shutdown may proceed. */

@@ -1,6 +1,7 @@
 package org.dsvstudio.engine;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -10,13 +11,22 @@ import java.util.concurrent.Executors;
  * The one thread that makes every DJL call. DJL allows a single GradientCollector per JVM and grad mode is
  * per thread, so all compute — loading, training, DeepKKT, evaluation — is funnelled through here. The UI
  * and the CLI submit work and never touch NDArrays themselves.
+ *
+ * <p>JVM shutdown (Ctrl-C, SIGTERM, window close) while libtorch runs a native call crashed the JVM (SIGSEGV
+ * in moduleRunMethod, seen twice): exit tears down native state under the running call. So a shutdown hook
+ * raises {@link #isShuttingDown()} — long jobs poll it between steps — and waits for the task in flight to
+ * return; queued tasks are not started any more.
  */
 public final class ComputeThread {
 
     private static final ComputeThread INSTANCE = new ComputeThread();
+    private static final long SHUTDOWN_WAIT_MILLIS = 120_000;
 
     private final ExecutorService executor;
+    private final Object lock = new Object();
     private volatile Thread thread;
+    private volatile boolean shuttingDown;
+    private int inFlight;
 
     private ComputeThread() {
         executor = Executors.newSingleThreadExecutor(r -> {
@@ -25,6 +35,27 @@ public final class ComputeThread {
             thread = t;
             return t;
         });
+        Runtime.getRuntime().addShutdownHook(new Thread(this::awaitInFlight, "dsv-compute-shutdown"));
+    }
+
+    /** True once the JVM is exiting: long jobs stop at their next step and keep what they have. */
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    private void awaitInFlight() {
+        shuttingDown = true;
+        long deadline = System.currentTimeMillis() + SHUTDOWN_WAIT_MILLIS;
+        synchronized (lock) {
+            while (inFlight > 0 && System.currentTimeMillis() < deadline) {
+                try {
+                    lock.wait(Math.max(1, deadline - System.currentTimeMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     public static ComputeThread get() {
@@ -40,10 +71,22 @@ public final class ComputeThread {
     public <T> CompletableFuture<T> submit(Callable<T> work) {
         CompletableFuture<T> future = new CompletableFuture<>();
         executor.execute(() -> {
+            synchronized (lock) {
+                if (shuttingDown) {
+                    future.completeExceptionally(new CancellationException("shutting down"));
+                    return;
+                }
+                inFlight++;
+            }
             try {
                 future.complete(work.call());
             } catch (Throwable t) {
                 future.completeExceptionally(t);
+            } finally {
+                synchronized (lock) {
+                    inFlight--;
+                    lock.notifyAll();
+                }
             }
         });
         return future;

@@ -93,6 +93,8 @@ public final class KktJob {
         int step = 0;
         double initialEntropy = Double.NaN;
         float[] lastLogits = new float[n * numClasses];
+        LossTerms lastTerms = null;
+        int lastReported = 0;
         long t0 = System.nanoTime();
         Engine engine = Engine.getEngine("PyTorch");
 
@@ -146,6 +148,7 @@ public final class KktJob {
                         break;
                     }
                     System.arraycopy(outcome.logits, 0, lastLogits, 0, lastLogits.length);
+                    lastTerms = outcome.terms;
                     if (step == 0) {
                         initialEntropy = meanEntropy(outcome.logits, removed, numClasses);
                     }
@@ -162,6 +165,7 @@ public final class KktJob {
                     }
                     boolean report = (step + 1) % config.progressEvery() == 0 || step + 1 == config.steps();
                     if (report) {
+                        lastReported = step + 1;
                         history.add(outcome.terms);
                         double seconds = (System.nanoTime() - t0) / 1e9;
                         listener.accept(snapshot(step + 1, outcome.terms, x, nu, lambda0, removed, outcome.logits,
@@ -171,6 +175,12 @@ public final class KktJob {
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
+        if (lastTerms != null && lastReported != step) {
+            // stopped between reports: the last completed step still goes into the history and to the listener
+            history.add(lastTerms);
+            listener.accept(snapshot(step, lastTerms, x, nu, lambda0, removed, lastLogits, numClasses, size,
+                    step / wall, recomputes));
+        }
         List<Candidate> candidates = finalCandidates(x, nu, lambda0, removed, removedAt, size, numClasses, type);
         double finalEntropy = candidates.stream().filter(cd -> !cd.removed()).mapToDouble(Candidate::entropy)
                 .average().orElse(Double.NaN);
