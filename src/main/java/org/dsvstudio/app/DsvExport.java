@@ -163,14 +163,16 @@ public final class DsvExport {
                 for (Candidate c : row.getValue()) {
                     BufferedImage img = Images.toBufferedImage(c.image01(), card.channels(), card.height(),
                             card.imageWidth());
-                    g.drawImage(img, x + (cellW - card.imageWidth() * scale) / 2, y, card.imageWidth() * scale, cellH,
-                            null);
+                    int imgW = card.imageWidth() * scale;
+                    int imgX = x + (cellW - imgW) / 2;
+                    g.drawImage(img, imgX, y, imgW, cellH, null);
                     if (c.removed()) {
                         g.setColor(new Color(255, 255, 255, 170));
-                        g.fillRect(x, y, cellW, cellH);
+                        g.fillRect(imgX, y, imgW, cellH);
                     }
+                    // red frame: not classified as its class (primal infeasible)
                     g.setColor(c.feasible() ? new Color(60, 60, 60) : new Color(200, 40, 40));
-                    g.drawRect(x, y, cellW - 1, cellH - 1);
+                    g.drawRect(imgX, y, imgW - 1, cellH - 1);
                     g.setFont(small);
                     g.setColor(new Color(40, 40, 40));
                     String first = c.removed() ? "removed" : String.format(Locale.ROOT, "λ %.3g", c.lambda());

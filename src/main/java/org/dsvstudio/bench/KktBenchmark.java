@@ -290,8 +290,12 @@ public final class KktBenchmark {
                         problems.add(name + ": the Python child ran with " + p.get("threads") + " threads, asked " + t);
                     }
                     double javaMs = ((Number) j.get("medianMs")).doubleValue();
+                    double pythonMs = ((Number) p.get("median_ms")).doubleValue();
+                    err.printf(Locale.ROOT, "[%s] n = %d, %d thread%s: Java %.1f ms/step, Python %.1f ms/step, ratio %.2f%n",
+                            name, n, t, t == 1 ? "" : "s", javaMs, pythonMs, javaMs / pythonMs);
+                    err.flush();
                     double flops = stepFlops(macs, n, shape[1], shape[2]);
-                    rows.add(new Row(name, n, t, o.stepsFor(n), other.percent(), javaMs, ((Number) p.get("median_ms")).doubleValue(),
+                    rows.add(new Row(name, n, t, o.stepsFor(n), other.percent(), javaMs, pythonMs,
                             flops / (javaMs / 1000) / 1e9, peak, pyPeak, doubles(j.get("phasesMs")),
                             doubles(p.get("phases_ms")), separate));
                     if (o.profile() && t == o.threads()[0]) {

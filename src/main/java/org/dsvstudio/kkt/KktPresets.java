@@ -27,25 +27,32 @@ public final class KktPresets {
         }
     }
 
-    /** A minute-scale look on a CPU: fewer steps, larger image steps, light augmentation. */
+    /**
+     * Seconds on a CPU: cosine stationarity on the head (last norm affine + final linear layer, where
+     * kkt-check finds the weights closest to stationarity), 200 steps, large image steps, light augmentation.
+     * On convnet-fashion, 10 candidates: 100 % feasible, stationarity at 0.13 of its λ = 0 value, 0.03 s/step.
+     */
     public static KktConfig quick() {
-        return new KktConfig("quick", 150, 1.0, 1.0, 1.0, 0.0, 0.0, Distance.COSINE, List.of("all"), 0, 0.1,
+        return new KktConfig("quick", 200, 1.0, 1.0, 1.0, 0.0, 0.0, Distance.COSINE, List.of("last:4"), 0, 0.1,
                 0.05, 0.02, 0.9, 0.999, new Augmentation(0.125, 0.2, 0.0, 0.0, 0.01), 1.0, 100, 10);
     }
 
-    /** The default for real use: more steps and the paper's augmentations (without flips). */
+    /** The default: as quick, with 1000 smaller steps and the paper's augmentations (without flips). */
     public static KktConfig standard() {
-        return new KktConfig("standard", 1000, 1.0, 1.0, 1.0, 0.0, 0.0, Distance.COSINE, List.of("all"), 0, 0.1,
+        return new KktConfig("standard", 1000, 1.0, 1.0, 1.0, 0.0, 0.0, Distance.COSINE, List.of("last:4"), 0, 0.1,
                 0.02, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 20);
     }
 
     /**
      * The paper's objective as written: L1 distance per parameter over all weights, primal weight 2e-3
-     * (distillation setting), η = 5, TV = norm = 0, Adam with α_x = 1e-3 and α_λ = 0.1 (the draft's values);
-     * the paper's augmentations without the flip.
+     * (distillation setting), η = 5, TV = norm = 0, Adam with α_x = 1e-3, the paper's augmentations without
+     * the flip. Two values differ from the draft's, because with them every candidate was removed within 100
+     * steps on convnet-fashion: α_λ = 0.01 (not 0.1) and λ₀ = 0.1 (λ·∇ℓ of the auto scale 1/(μn) overshot θ*
+     * 10-fold). Measured inert on our models (stationarity stays at ≥ 1.04 × its λ = 0 value), as the
+     * calibration in deepkkt.md found; kept so the paper's form can be compared.
      */
     public static KktConfig paper() {
-        return new KktConfig("paper", 2000, 2e-3, 1.0, 5.0, 0.0, 0.0, Distance.L1_MEAN, List.of("all"), 0, 0.0,
-                1e-3, 0.1, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 50);
+        return new KktConfig("paper", 2000, 2e-3, 1.0, 5.0, 0.0, 0.0, Distance.L1_MEAN, List.of("all"), 0.1, 0.0,
+                1e-3, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 50);
     }
 }
