@@ -8,8 +8,17 @@ import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelCard;
 import org.dsvstudio.model.ModelLoader;
 
+import org.dsvstudio.engine.AutogradBridge;
+import org.dsvstudio.kkt.KktConfig;
+import org.dsvstudio.kkt.KktJob;
+import org.dsvstudio.kkt.KktProgress;
+import org.dsvstudio.kkt.KktRequest;
+import org.dsvstudio.kkt.KktResult;
+
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * What the app is working on: the loaded model. Every call returns at once; the work runs on the compute
@@ -22,8 +31,16 @@ public final class Workbench implements AutoCloseable {
             String engine, long engineStartMillis) {
     }
 
+    /** A DeepKKT run in progress: its future result (partial when cancelled) and its cancel flag. */
+    public record Run(CompletableFuture<KktResult> result, AtomicBoolean cancel) {
+        public void requestCancel() {
+            cancel.set(true);
+        }
+    }
+
     private final DeviceChoice deviceChoice;
     private Classifier current;
+    private AutogradBridge bridge;
 
     public Workbench(DeviceChoice deviceChoice) {
         this.deviceChoice = deviceChoice;
@@ -48,6 +65,28 @@ public final class Workbench implements AutoCloseable {
         });
     }
 
+    /**
+     * Queues a DeepKKT run on the loaded model: perClass noise-started candidates for every class. Progress
+     * snapshots arrive on the compute thread; the run stops between steps once cancelled (or at JVM exit).
+     */
+    public Run generate(KktConfig config, int perClass, long seed, Consumer<KktProgress> progress) {
+        AtomicBoolean cancel = new AtomicBoolean();
+        CompletableFuture<KktResult> result = ComputeThread.get().submit(() -> {
+            if (current == null) {
+                throw new IllegalStateException("no model loaded");
+            }
+            if (bridge == null) {
+                bridge = AutogradBridge.load();
+            }
+            int[] classes = GenerationPlan.resolveClasses(current.card(), null);
+            KktRequest request = GenerationPlan.build(current.card(), classes, perClass, null,
+                    GenerationPlan.Init.NOISE, null, null, seed, config);
+            return new KktJob(current, bridge, request).run(progress,
+                    () -> cancel.get() || ComputeThread.get().isShuttingDown());
+        });
+        return new Run(result, cancel);
+    }
+
     /** The loaded classifier; only for code already running on the compute thread. */
     public Classifier current() {
         if (!ComputeThread.get().isComputeThread()) {
@@ -62,6 +101,10 @@ public final class Workbench implements AutoCloseable {
             if (current != null) {
                 current.close();
                 current = null;
+            }
+            if (bridge != null) {
+                bridge.close();
+                bridge = null;
             }
             return null;
         });

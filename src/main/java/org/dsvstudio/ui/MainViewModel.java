@@ -31,10 +31,17 @@ public final class MainViewModel {
     private final BooleanProperty busy = new SimpleBooleanProperty();
 
     private final Workbench workbench;
+    private final RunViewModel run;
 
     public MainViewModel(DeviceChoice device) {
         workbench = new Workbench(device);
+        run = new RunViewModel(workbench);
         samples.setAll(SampleModels.list());
+    }
+
+    /** The DeepKKT run panel's state. */
+    public RunViewModel run() {
+        return run;
     }
 
     public ObservableList<SampleModels.Sample> samples() {
@@ -87,6 +94,7 @@ public final class MainViewModel {
     }
 
     public void shutdown() {
+        run.cancel();
         workbench.close();
     }
 

@@ -5,6 +5,10 @@ import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Separator;
+import javafx.scene.control.Spinner;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -22,6 +26,7 @@ import javafx.stage.Stage;
 import org.dsvstudio.app.SampleModels;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.engine.DeviceChoice;
+import org.dsvstudio.kkt.KktPresets;
 import org.dsvstudio.model.ModelCard;
 
 import java.io.File;
@@ -35,6 +40,7 @@ public final class MainWindow {
     private final ListView<SampleModels.Sample> sampleList = new ListView<>(model.samples());
     private final GridPane details = new GridPane();
     private final Label title = new Label("No model loaded");
+    private final DsvThumbnails thumbnails = new DsvThumbnails();
 
     public void show(Stage stage) {
         BorderPane root = new BorderPane();
@@ -49,13 +55,13 @@ public final class MainWindow {
         stage.setOnCloseRequest(e -> model.shutdown());
 
         model.loadedProperty().addListener((obs, old, summary) -> showSummary(summary));
-        model.errorProperty().addListener((obs, old, message) -> {
-            if (message != null) {
-                Alert alert = new Alert(Alert.AlertType.ERROR, message);
-                alert.setHeaderText("Could not load the model");
-                alert.initOwner(stage);
-                alert.show();
-                model.errorProperty().set(null);
+        model.errorProperty().addListener((obs, old, message) -> showError(stage, "Could not load the model", message,
+                model.errorProperty()));
+        model.run().errorProperty().addListener((obs, old, message) -> showError(stage, "The run failed", message,
+                model.run().errorProperty()));
+        model.run().snapshotProperty().addListener((obs, old, p) -> {
+            if (p != null) {
+                thumbnails.show(p);
             }
         });
         sampleList.getSelectionModel().selectedItemProperty().addListener((obs, old, sample) -> {
@@ -119,17 +125,74 @@ public final class MainWindow {
         return panel;
     }
 
+    private static void showError(Stage stage, String header, String message,
+            javafx.beans.property.StringProperty source) {
+        if (message == null) {
+            return;
+        }
+        Alert alert = new Alert(Alert.AlertType.ERROR, message);
+        alert.setHeaderText(header);
+        alert.initOwner(stage);
+        alert.show();
+        source.set(null);
+    }
+
     private ScrollPane buildDetails() {
         title.getStyleClass().add("model-title");
         title.setId("modelTitle");
         details.setHgap(16);
         details.setVgap(8);
         details.setId("modelDetails");
-        VBox box = new VBox(16, title, details);
+        VBox box = new VBox(16, title, details, new Separator(), buildRunPanel());
         box.setPadding(new Insets(20));
         ScrollPane scroll = new ScrollPane(box);
         scroll.setFitToWidth(true);
         return scroll;
+    }
+
+    /** Preset, candidates per class, seed, Generate / Cancel, progress, and the live thumbnails. */
+    private VBox buildRunPanel() {
+        RunViewModel run = model.run();
+        Label header = new Label("Deep Support Vectors");
+        header.getStyleClass().add("section-header");
+        ChoiceBox<String> preset = new ChoiceBox<>();
+        preset.getItems().setAll(KktPresets.NAMES);
+        preset.setId("preset");
+        preset.valueProperty().bindBidirectional(run.presetProperty());
+        Spinner<Integer> perClass = new Spinner<>(1, 20, 1);
+        perClass.setId("perClass");
+        perClass.setPrefWidth(80);
+        perClass.getValueFactory().valueProperty().bindBidirectional(run.perClassProperty());
+        Spinner<Integer> seed = new Spinner<>(0, Integer.MAX_VALUE, 0);
+        seed.setId("seed");
+        seed.setEditable(true);
+        seed.setPrefWidth(100);
+        seed.getValueFactory().valueProperty().bindBidirectional(run.seedProperty());
+        Button generate = new Button("Generate");
+        generate.setId("generate");
+        generate.setDefaultButton(true);
+        generate.disableProperty().bind(run.runningProperty().or(model.loadedProperty().isNull())
+                .or(model.busyProperty()));
+        generate.setOnAction(e -> {
+            thumbnails.reset(model.loadedProperty().get().card(), run.perClassProperty().get());
+            run.start();
+        });
+        Button cancel = new Button("Cancel");
+        cancel.setId("cancel");
+        cancel.disableProperty().bind(run.runningProperty().not());
+        cancel.setOnAction(e -> run.cancel());
+        HBox controls = new HBox(10, new Label("Preset"), preset, new Label("per class"), perClass, new Label("seed"),
+                seed, generate, cancel);
+        controls.setAlignment(Pos.CENTER_LEFT);
+        ProgressBar bar = new ProgressBar();
+        bar.setId("runProgress");
+        bar.setMaxWidth(Double.MAX_VALUE);
+        bar.progressProperty().bind(run.progressProperty());
+        Label status = new Label();
+        status.setId("runStatus");
+        status.setWrapText(true);
+        status.textProperty().bind(run.statusProperty());
+        return new VBox(10, header, controls, bar, status, thumbnails);
     }
 
     private HBox buildStatusBar() {

@@ -1,0 +1,113 @@
+package org.dsvstudio.ui;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelWriter;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import org.dsvstudio.kkt.KktProgress;
+import org.dsvstudio.model.ModelCard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The candidates of a run as thumbnails, grouped by class, refreshed from progress snapshots. */
+public final class DsvThumbnails extends FlowPane {
+
+    private static final double SIZE = 72;
+
+    private final List<ImageView> views = new ArrayList<>();
+    private final List<Label> captions = new ArrayList<>();
+    private ModelCard card;
+    private int[] classOf;
+
+    public DsvThumbnails() {
+        super(14, 10);
+        setId("thumbnails");
+        setPadding(new Insets(4, 0, 0, 0));
+    }
+
+    /** Lays out empty cells for perClass candidates of every class of card. */
+    public void reset(ModelCard newCard, int perClass) {
+        card = newCard;
+        getChildren().clear();
+        views.clear();
+        captions.clear();
+        classOf = new int[newCard.numClasses() * perClass];
+        int i = 0;
+        for (int c = 0; c < newCard.numClasses(); c++) {
+            Label name = new Label(newCard.classNames().get(c));
+            name.getStyleClass().add("thumb-class");
+            HBox cells = new HBox(6);
+            for (int k = 0; k < perClass; k++) {
+                ImageView view = new ImageView();
+                view.setFitWidth(SIZE);
+                view.setFitHeight(SIZE);
+                view.setSmooth(false);
+                view.getStyleClass().add("thumb");
+                Label caption = new Label("—");
+                caption.getStyleClass().add("thumb-caption");
+                VBox cell = new VBox(2, view, caption);
+                cell.setAlignment(Pos.TOP_CENTER);
+                cells.getChildren().add(cell);
+                views.add(view);
+                captions.add(caption);
+                classOf[i++] = c;
+            }
+            VBox group = new VBox(4, name, cells);
+            group.getStyleClass().add("thumb-group");
+            getChildren().add(group);
+        }
+    }
+
+    public int shownImages() {
+        return (int) views.stream().filter(v -> v.getImage() != null).count();
+    }
+
+    public void show(KktProgress p) {
+        if (card == null || p.images01().length != views.size()) {
+            return;
+        }
+        for (int i = 0; i < views.size(); i++) {
+            views.get(i).setImage(toImage(p.images01()[i], card));
+            String text = p.removed()[i] ? "removed" : String.format(Locale.ROOT, "λ %.3g · %.0f%%", p.lambda()[i],
+                    100 * p.confidence()[i]);
+            captions.get(i).setText(text);
+            boolean wrong = p.predicted()[i] != classOf[i];
+            captions.get(i).setTooltip(new Tooltip("predicted " + card.classNames().get(p.predicted()[i])
+                    + String.format(Locale.ROOT, " (%.1f %%), entropy %.3f nats", 100 * p.confidence()[i],
+                    p.entropy()[i])));
+            captions.get(i).setTextFill(wrong ? Color.web("#b91c1c") : Color.web("#374151"));
+            views.get(i).setOpacity(p.removed()[i] ? 0.35 : 1);
+        }
+    }
+
+    static Image toImage(float[] image01, ModelCard card) {
+        int h = card.height();
+        int w = card.imageWidth();
+        int plane = h * w;
+        WritableImage img = new WritableImage(w, h);
+        PixelWriter px = img.getPixelWriter();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = y * w + x;
+                Color c = card.channels() == 1 ? Color.gray(clamp(image01[p]))
+                        : Color.color(clamp(image01[p]), clamp(image01[plane + p]), clamp(image01[2 * plane + p]));
+                px.setColor(x, y, c);
+            }
+        }
+        return img;
+    }
+
+    private static double clamp(float v) {
+        return Float.isNaN(v) ? 0 : Math.max(0, Math.min(1, v));
+    }
+}
