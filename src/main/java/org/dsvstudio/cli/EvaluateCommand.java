@@ -46,9 +46,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--classes", paramLabel = "a,b,...|@FILE",
-            description = "Class names of a bare .pt, comma separated, or @file with one per line.")
-    String classNames;
+    @Mixin
+    ClassNamesOption classNames;
 
     @Mixin
     CommonOptions common;
@@ -70,7 +69,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         DjlEngine engine = common.startEngine();
         ProgressLine bar = new ProgressLine(spec.commandLine().getErr());
         EvalResult result = ComputeThread.get().call(() -> {
-            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames), engine.device())) {
+            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames), engine.device())) {
                 return Evaluator.evaluate(c, evalSet, f -> bar.update(f, "evaluating", f >= 1), () -> false);
             }
         });

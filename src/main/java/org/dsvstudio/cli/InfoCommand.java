@@ -33,9 +33,8 @@ public final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--classes", paramLabel = "a,b,...|@FILE",
-            description = "Class names of a bare .pt, comma separated, or @file with one per line.")
-    String classNames;
+    @Mixin
+    ClassNamesOption classNames;
 
     @Mixin
     CommonOptions common;
@@ -47,7 +46,7 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DjlEngine engine = common.startEngine();
         Map<String, Object> info = ComputeThread.get().call(() -> {
-            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames), engine.device())) {
+            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames), engine.device())) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("path", c.source().toString());
                 m.put("sha256", c.sha256());

@@ -51,8 +51,8 @@ public final class KktCheckCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--classes", paramLabel = "a,b,...|@FILE", description = "Class names of a bare .pt.")
-    String classNames;
+    @Mixin
+    ClassNamesOption classNames;
 
     @Mixin
     CommonOptions common;
@@ -72,7 +72,7 @@ public final class KktCheckCommand implements Callable<Integer> {
         KktDiagnostic.Report report;
         try (SignalCancellation cancellation = new SignalCancellation(30)) {
             report = ComputeThread.get().call(() -> {
-                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames), engine.device());
+                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames), engine.device());
                         AutogradBridge bridge = AutogradBridge.load()) {
                     Double mu = weightDecay != null ? weightDecay
                             : c.card().provenance() == null ? null : c.card().provenance().weightDecay();
