@@ -117,8 +117,8 @@ public final class RunViewModel {
             Platform.runLater(() -> {
                 hopPending.set(false);
                 KktProgress newest = latest.get();
-                snapshot.set(newest);
                 progress.set((double) newest.step() / newest.steps());
+                snapshot.set(newest);
                 status.set(String.format(Locale.ROOT, "Step %d/%d · stationarity %.3f × its λ=0 value · "
                                 + "mean entropy %.2f · %.1f steps/s", newest.step(), newest.steps(),
                         newest.losses().stationarityRatio(), newest.meanEntropy(), newest.stepsPerSecond()));

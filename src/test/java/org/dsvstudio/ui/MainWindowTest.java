@@ -48,7 +48,7 @@ class MainWindowTest {
         DsvThumbnails thumbs = robot.lookup("#thumbnails").queryAs(DsvThumbnails.class);
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> thumbs.shownImages() == 10);
         javafx.scene.control.ProgressBar bar = robot.lookup("#runProgress").queryAs(javafx.scene.control.ProgressBar.class);
-        assertTrue(bar.getProgress() > 0, "progress moved");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> bar.getProgress() > 0);
         // Cancel: the run stops between steps and keeps its partial result (a full run is covered by the CLI tests).
         robot.clickOn("#cancel");
         Label runStatus = robot.lookup("#runStatus").queryAs(Label.class);
