@@ -50,6 +50,8 @@ def parse_args():
     p.add_argument("--profile", action="store_true", help="also time the phases of the step separately")
     p.add_argument("--check", action="store_true", help="compute the equality-check values on the probe batch")
     p.add_argument("--matmul", action="store_true", help="measure this torch's 1024×1024 float32 matmul GFLOP/s")
+    p.add_argument("--rss-every", type=int, default=0, metavar="K",
+                   help="record VmRSS (/proc/self/status) every K timed steps (memory run)")
     p.add_argument("--trace", metavar="FILE", help="after the warm-up, record one step with torch.profiler into a"
                    " Chrome trace FILE")
     p.add_argument("--summarize-traces", nargs=2, metavar=("JAVA", "PYTHON"),
@@ -438,6 +440,14 @@ def summarize(java_path, python_path):
             "python_total_ms": sum(pt.values()) / 1000}
 
 
+def vm(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return -1
+
+
 def main():
     if ARGS.summarize_traces:
         print(json.dumps(summarize(*ARGS.summarize_traces)), flush=True)
@@ -469,10 +479,16 @@ def main():
             step.run()
         times = []
         values = None
-        for _ in range(ARGS.steps):
+        rss = []
+        for i in range(ARGS.steps):
             t = time.perf_counter()
             values = step.run()
             times.append(time.perf_counter() - t)
+            if ARGS.rss_every > 0 and (i + 1) % ARGS.rss_every == 0:
+                rss.append([i + 1, vm("VmRSS")])
+        if rss:
+            result["rss"] = rss
+            result["vmhwm_kb"] = vm("VmHWM")
         result["step_ms"] = [1000 * s for s in times]
         result["median_ms"] = 1000 * statistics.median(times)
         result["last_terms"] = {"total": values[0], "primal": values[1], "primalAug": values[2],

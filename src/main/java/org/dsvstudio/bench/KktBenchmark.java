@@ -176,6 +176,7 @@ public final class KktBenchmark {
      * @param warmup untimed steps before (at least 1)
      * @param rssSteps steps of the memory run (0 = skip)
      * @param rssThreads threads of the memory run
+     * @param rssPython also record the Python reference step's memory over the same steps
      * @param profile also time the phases of the step in both languages
      * @param ompPassive start every child with OMP_WAIT_POLICY=PASSIVE (OpenMP threads sleep at once instead of
      *     spinning: much faster when other processes compete for the cores, a little slower on an idle machine)
@@ -184,7 +185,8 @@ public final class KktBenchmark {
      * @param workDir where weights, probes and child logs go
      */
     public record Options(List<Path> models, int[] sizes, int[] threads, int steps, int warmup, int rssSteps,
-            int rssThreads, boolean profile, boolean ompPassive, Path python, Path script, Path workDir) {
+            int rssThreads, boolean rssPython, boolean profile, boolean ompPassive, Path python, Path script,
+            Path workDir) {
 
         /**
          * Timed steps at size n: {@code steps} up to n = 10, then scaled by 10/n but at least 5 (a step at
@@ -258,9 +260,8 @@ public final class KktBenchmark {
                 Double peak = null;
                 Double pyPeak = null;
                 for (int n : o.sizes()) {
-                    Load other = backgroundLoad();
-                    err.printf(Locale.ROOT, "[%s] n = %d, %d thread%s: Java… (other processes: %.0f %% CPU)%n", name,
-                            n, t, t == 1 ? "" : "s", other.percent());
+                    CpuSnapshot before = CpuSnapshot.now();
+                    err.printf(Locale.ROOT, "[%s] n = %d, %d thread%s: Java…%n", name, n, t, t == 1 ? "" : "s");
                     err.flush();
                     Map<String, Object> j = javaChild(o, model, dir, t, "time", n, o.stepsFor(n), o.warmupFor(n),
                             peak == null, o.profile(), name + "-n" + n + "-t" + t);
@@ -291,11 +292,13 @@ public final class KktBenchmark {
                     }
                     double javaMs = ((Number) j.get("medianMs")).doubleValue();
                     double pythonMs = ((Number) p.get("median_ms")).doubleValue();
-                    err.printf(Locale.ROOT, "[%s] n = %d, %d thread%s: Java %.1f ms/step, Python %.1f ms/step, ratio %.2f%n",
-                            name, n, t, t == 1 ? "" : "s", javaMs, pythonMs, javaMs / pythonMs);
+                    double otherLoad = CpuSnapshot.otherLoad(before, CpuSnapshot.now());
+                    err.printf(Locale.ROOT, "[%s] n = %d, %d thread%s: Java %.1f ms/step, Python %.1f ms/step, ratio %.2f"
+                            + " (other processes meanwhile: %.0f %% of a core)%n", name, n, t, t == 1 ? "" : "s", javaMs,
+                            pythonMs, javaMs / pythonMs, otherLoad);
                     err.flush();
                     double flops = stepFlops(macs, n, shape[1], shape[2]);
-                    rows.add(new Row(name, n, t, o.stepsFor(n), other.percent(), javaMs, pythonMs,
+                    rows.add(new Row(name, n, t, o.stepsFor(n), otherLoad, javaMs, pythonMs,
                             flops / (javaMs / 1000) / 1e9, peak, pyPeak, doubles(j.get("phasesMs")),
                             doubles(p.get("phases_ms")), separate));
                     if (o.profile() && t == o.threads()[0]) {
@@ -336,12 +339,26 @@ public final class KktBenchmark {
                 out.println("RSS: skipped (no ConvNet among the models)");
             } else {
                 String name = convnetForRss.toAbsolutePath().normalize().getFileName().toString();
-                err.printf("[%s] memory: %d steps, n = 10, %d thread%s…%n", name, o.rssSteps(), o.rssThreads(),
-                        o.rssThreads() == 1 ? "" : "s");
+                Path dir = o.workDir().resolve(name).toAbsolutePath();
+                String threadsText = o.rssThreads() + " thread" + (o.rssThreads() == 1 ? "" : "s");
+                err.printf("[%s] memory: %d steps, n = 10, %s, default JVM options…%n", name, o.rssSteps(), threadsText);
                 err.flush();
-                Map<String, Object> r = javaChild(o, convnetForRss, o.workDir().resolve(name).toAbsolutePath(),
-                        o.rssThreads(), "rss", 10, o.rssSteps(), 0, false, false, name + "-rss");
-                printRss(name, r, out, problems);
+                Map<String, Object> plain = javaChild(o, convnetForRss, dir, o.rssThreads(), "rss", 10, o.rssSteps(), 0,
+                        false, false, name + "-rss");
+                err.printf("[%s] memory: %d steps, n = 10, %s, Java heap fixed and pre-touched…%n", name, o.rssSteps(),
+                        threadsText);
+                err.flush();
+                Map<String, Object> fixed = javaChild(o, convnetForRss, dir, o.rssThreads(), "rss", 10, o.rssSteps(), 0,
+                        false, false, name + "-rss-fixed-heap", "-Xms" + FIXED_HEAP, "-Xmx" + FIXED_HEAP,
+                        "-XX:+AlwaysPreTouch");
+                Map<String, Object> py = null;
+                if (o.rssPython()) {
+                    err.printf("[%s] memory: %d steps, n = 10, %s, Python…%n", name, o.rssSteps(), threadsText);
+                    err.flush();
+                    py = pythonChild(o, dir, o.rssThreads(), 10, o.rssSteps(), 0, ((Number) plain.get("lambda0"))
+                            .doubleValue(), false, false, false, false, name + "-rss", "--rss-every", "100");
+                }
+                printRss(name, o.rssThreads(), plain, fixed, py, out, problems);
             }
         }
         if (!problems.isEmpty()) {
@@ -365,9 +382,10 @@ public final class KktBenchmark {
                     100 * r.javaGflops() / r.peakGflops(), r.pythonPeakGflops(), r.otherLoad());
         }
         if (rows.stream().anyMatch(r -> r.otherLoad() > 20)) {
-            out.println("WARNING: other processes used the CPU during some measurements ('other CPU load', % of one core,"
-                    + " sampled for 1 s before each pair): those rows are not clean; with more threads than free cores,"
-                    + " OpenMP's spinning threads can make a step many times slower (try --omp-passive).");
+            out.println("WARNING: other processes used the CPU during some measurements ('other CPU load' = machine-wide"
+                + " busy time minus this benchmark's own processes, % of one core, over the Java and Python runs of"
+                + " the row): those rows are not clean; with more threads than free cores, OpenMP's spinning threads"
+                + " can make a step many times slower (try --omp-passive, or rerun those sizes).");
         }
         long misses = rows.stream().filter(r -> r.ratio() > 0.8).count();
         out.printf(Locale.ROOT, "Target ratio ≤ 0.8: %s (%d of %d sizes miss)%n", misses == 0 ? "met" : "MISSED",
@@ -431,20 +449,59 @@ public final class KktBenchmark {
                 sb, sum, step, evaluate == null ? "–" : String.format(Locale.ROOT, "%.1f", evaluate));
     }
 
-    private static void printRss(String name, Map<String, Object> r, PrintWriter out, List<String> problems) {
-        List<List<Number>> samples = JSON.convertValue(r.get("rss"), new TypeReference<List<List<Number>>>() { });
-        int steps = ((Number) r.get("stepsDone")).intValue();
-        out.printf(Locale.ROOT, "Memory: %s, n = 10, %d threads, %d steps (VmRSS every 100 steps)%n", name,
-                ((Number) r.get("threads")).intValue(), steps);
-        out.println("| step | VmRSS MB | Java heap committed MB | Java heap used MB |");
-        out.println("|---:|---:|---:|---:|");
-        for (List<Number> s : samples) {
-            out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.1f |%n", s.get(0).intValue(), s.get(1).doubleValue() / 1024,
-                    s.get(2).doubleValue() / 1024, s.get(3).doubleValue() / 1024);
+    /** Heap size of the memory run that isolates native memory (pre-touched, so its pages count from the start). */
+    static final String FIXED_HEAP = "320m";
+
+    private static void printRss(String name, int threads, Map<String, Object> plain, Map<String, Object> fixed,
+            Map<String, Object> python, PrintWriter out, List<String> problems) {
+        List<List<Number>> a = JSON.convertValue(plain.get("rss"), new TypeReference<List<List<Number>>>() { });
+        List<List<Number>> b = JSON.convertValue(fixed.get("rss"), new TypeReference<List<List<Number>>>() { });
+        List<List<Number>> c = python == null ? null
+                : JSON.convertValue(python.get("rss"), new TypeReference<List<List<Number>>>() { });
+        int steps = ((Number) plain.get("stepsDone")).intValue();
+        out.printf(Locale.ROOT, "Memory: %s, n = 10, %d thread%s, %d steps, VmRSS (/proc/self/status) every 100 steps."
+                + " (A) Java with default JVM options, as users run it; (B) Java with the heap fixed and pre-touched"
+                + " (-Xms%s -Xmx%s -XX:+AlwaysPreTouch), so that its growth is native memory (libtorch, DJL) only%s%n",
+                name, threads, threads == 1 ? "" : "s", steps, FIXED_HEAP, FIXED_HEAP,
+                c == null ? "." : "; (C) the Python reference step.");
+        out.println("| step | (A) VmRSS MB | (A) Java heap committed MB | (A) Java heap used MB | (B) VmRSS MB"
+                + (c == null ? " |" : " | (C) Python VmRSS MB |"));
+        out.println("|---:|---:|---:|---:|---:|" + (c == null ? "" : "---:|"));
+        for (int i = 0; i < a.size(); i++) {
+            List<Number> s = a.get(i);
+            out.printf(Locale.ROOT, "| %d | %.1f | %.1f | %.1f | %s |%s%n", s.get(0).intValue(), s.get(1).doubleValue() / 1024,
+                    s.get(2).doubleValue() / 1024, s.get(3).doubleValue() / 1024,
+                    i < b.size() ? String.format(Locale.ROOT, "%.1f", b.get(i).get(1).doubleValue() / 1024) : "–",
+                    c == null ? "" : i < c.size() ? String.format(Locale.ROOT, " %.1f |", c.get(i).get(1).doubleValue() / 1024)
+                            : " – |");
         }
+        double growthA = rssLine(out, "(A) Java, default JVM options", a, ((Number) plain.get("vmHwmKb")).doubleValue(),
+                ((Number) plain.get("medianMs")).doubleValue());
+        double growthB = rssLine(out, "(B) Java, fixed pre-touched heap", b, ((Number) fixed.get("vmHwmKb")).doubleValue(),
+                ((Number) fixed.get("medianMs")).doubleValue());
+        if (c != null) {
+            rssLine(out, "(C) Python", c, ((Number) python.get("vmhwm_kb")).doubleValue(),
+                    ((Number) python.get("median_ms")).doubleValue());
+        }
+        out.printf(Locale.ROOT, "Verdict: growth after step 100 must stay < 5 %%: (A) %s, (B) native memory %s.%n",
+                growthA < 5 ? "flat" : "NOT flat", growthB < 5 ? "flat" : "NOT flat");
+        if (!(growthA < 5) || !(growthB < 5)) {
+            problems.add(String.format(Locale.ROOT, "RSS grew after step 100: %.1f %% with default JVM options, %.1f %% "
+                    + "with a fixed pre-touched heap (native)", growthA, growthB));
+        }
+        for (Map<String, Object> r : List.of(plain, fixed)) {
+            if (r.get("stopReason") != null) {
+                problems.add("a memory run stopped early: " + r.get("stopReason"));
+            }
+        }
+    }
+
+    /** Prints one summary line and returns the largest growth after step 100 in percent. */
+    private static double rssLine(PrintWriter out, String label, List<List<Number>> samples, double hwmKb, double stepMs) {
         double at100 = Double.NaN;
         double last = Double.NaN;
         double max = 0;
+        int lastStep = 0;
         for (List<Number> s : samples) {
             int step = s.get(0).intValue();
             double kb = s.get(1).doubleValue();
@@ -455,19 +512,14 @@ public final class KktBenchmark {
                 max = Math.max(max, kb);
             }
             last = kb;
+            lastStep = step;
         }
         double growth = 100 * (last - at100) / at100;
         double maxGrowth = 100 * (max - at100) / at100;
-        out.printf(Locale.ROOT, "RSS at step 100: %.1f MB; at step %d: %.1f MB; growth %.1f %% (largest after step 100:"
-                + " %.1f MB, +%.1f %%); peak VmHWM %.1f MB; median step %.1f ms (per 100-step block); %s%n", at100 / 1024, steps,
-                last / 1024, growth, max / 1024, maxGrowth, ((Number) r.get("vmHwmKb")).doubleValue() / 1024,
-                ((Number) r.get("medianMs")).doubleValue(), maxGrowth < 5 ? "flat (< 5 %)" : "NOT flat (≥ 5 %)");
-        if (!(maxGrowth < 5)) {
-            problems.add("RSS grew " + String.format(Locale.ROOT, "%.1f", maxGrowth) + " % after step 100");
-        }
-        if (r.get("stopReason") != null) {
-            problems.add("the memory run stopped early: " + r.get("stopReason"));
-        }
+        out.printf(Locale.ROOT, "%s: RSS at step 100 %.1f MB, at step %d %.1f MB: growth %+.1f %% (largest %.1f MB, %+.1f %%);"
+                + " VmHWM %.1f MB; step %.1f ms%n", label, at100 / 1024, lastStep, last / 1024, growth, max / 1024,
+                maxGrowth, hwmKb / 1024, stepMs);
+        return maxGrowth;
     }
 
     /** Compares the Java child's probe values with Python's; returns the printed line. */
@@ -518,9 +570,12 @@ public final class KktBenchmark {
     }
 
     private static Map<String, Object> javaChild(Options o, Path model, Path dir, int threads, String task, int n,
-            int steps, int warmup, boolean matmul, boolean profile, String label) throws IOException, InterruptedException {
+            int steps, int warmup, boolean matmul, boolean profile, String label, String... jvmOptions)
+            throws IOException, InterruptedException {
         Path javaBin = Paths.get(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(javaBin.toString(),
+        List<String> cmd = new ArrayList<>(List.of(javaBin.toString()));
+        cmd.addAll(List.of(jvmOptions));
+        cmd.addAll(List.of(
                 "-Dai.djl.pytorch.num_threads=" + threads, "-Dai.djl.pytorch.num_interop_threads=1",
                 "-DDJL_CACHE_DIR=" + DjlEngine.cacheDir().toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), KktBenchmark.class.getName(),
@@ -602,6 +657,44 @@ public final class KktBenchmark {
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Machine-wide busy CPU time (/proc/stat) and this JVM's own plus its reaped children's CPU time
+     * (/proc/self/stat utime, stime, cutime, cstime), in clock ticks: between two snapshots, the difference is
+     * what other processes used.
+     */
+    record CpuSnapshot(long busyTicks, long ownTicks, long nanos) {
+
+        private static final double TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+        static CpuSnapshot now() {
+            try {
+                String cpu = Files.readAllLines(Paths.get("/proc/stat")).get(0);
+                String[] f = cpu.trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < Math.min(f.length, 9); i++) {
+                    total += Long.parseLong(f[i]);
+                }
+                long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+                String self = Files.readString(Paths.get("/proc/self/stat"));
+                String[] g = self.substring(self.lastIndexOf(')') + 2).trim().split("\\s+");
+                long own = Long.parseLong(g[11]) + Long.parseLong(g[12]) + Long.parseLong(g[13]) + Long.parseLong(g[14]);
+                return new CpuSnapshot(total - idle, own, System.nanoTime());
+            } catch (IOException | RuntimeException e) {
+                return new CpuSnapshot(-1, -1, System.nanoTime());
+            }
+        }
+
+        /** Percent of one core used by other processes between a and b (NaN off Linux). */
+        static double otherLoad(CpuSnapshot a, CpuSnapshot b) {
+            if (a.busyTicks() < 0 || b.busyTicks() < 0) {
+                return Double.NaN;
+            }
+            double seconds = (b.nanos() - a.nanos()) / 1e9;
+            double other = (b.busyTicks() - a.busyTicks()) - (b.ownTicks() - a.ownTicks());
+            return Math.max(0, 100 * other / TICKS_PER_SECOND / seconds);
         }
     }
 

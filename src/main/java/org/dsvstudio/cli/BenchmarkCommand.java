@@ -42,11 +42,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--rss-steps", defaultValue = "2000",
-            description = "Steps of the memory run (ConvNet, n = 10; 0 = skip; default ${DEFAULT-VALUE}).")
+            description = "Steps of the memory runs (ConvNet, n = 10, once with default JVM options and once with a"
+                    + " fixed pre-touched heap; 0 = skip; default ${DEFAULT-VALUE}).")
     int rssSteps;
 
     @Option(names = "--rss-threads", defaultValue = "2", description = "Threads of the memory run (default ${DEFAULT-VALUE}).")
     int rssThreads;
+
+    @Option(names = "--rss-python", description = "Also record the Python step's memory over the same steps.")
+    boolean rssPython;
 
     @Option(names = "--quick", description = "Fewer sizes: n = 10 only, 1 and 2 threads, 10 steps, 500 memory steps "
             + "(explicit options still win).")
@@ -104,8 +108,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (rss > 0 && rss < 200) {
             throw new UserInputException("--rss-steps must be 0 or at least 200 (growth is measured after step 100)");
         }
-        KktBenchmark.Options options = new KktBenchmark.Options(chosen, n, t, timed, warmup, rss, rssThreads, profile,
-                ompPassive, python, script, work);
+        KktBenchmark.Options options = new KktBenchmark.Options(chosen, n, t, timed, warmup, rss, rssThreads, rssPython,
+                profile, ompPassive, python, script, work);
         return KktBenchmark.run(options, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }
