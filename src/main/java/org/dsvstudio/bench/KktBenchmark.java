@@ -206,7 +206,8 @@ public final class KktBenchmark {
     /** One line of the speed table. */
     public record Row(String model, int n, int threads, int timedSteps, double otherLoad, double javaMs, double pythonMs, double javaGflops,
             double peakGflops, double pythonPeakGflops, Map<String, Double> javaPhases,
-            Map<String, Double> pythonPhases, Map<String, Double> pythonSeparatePhases) {
+            Map<String, Double> javaSeparatePhases, Map<String, Double> pythonPhases,
+            Map<String, Double> pythonSeparatePhases) {
 
         public double ratio() {
             return javaMs / pythonMs;
@@ -225,7 +226,6 @@ public final class KktBenchmark {
         Files.createDirectories(o.workDir().resolve("logs"));
         List<String> problems = new ArrayList<>();
         List<Row> rows = new ArrayList<>();
-        List<String> checks = new ArrayList<>();
         List<OpTable> traces = new ArrayList<>();
         out.printf(Locale.ROOT, "DeepKKT step benchmark — %d cores, %s; Java children: -Dai.djl.pytorch.num_threads=T, "
                 + "Python: %s (torch.set_num_threads(T))%n", Runtime.getRuntime().availableProcessors(),
@@ -251,7 +251,6 @@ public final class KktBenchmark {
             Map<String, Object> pyCheck = pythonChild(o, dir, o.threads()[0], PROBE, 0, 0, Double.NaN, false, true,
                     false, false, name + "-check");
             String check = compare(name, prep, pyCheck, problems);
-            checks.add(check);
             out.println(check);
             out.flush();
             long macs = ((Number) prep.get("forwardMacs")).longValue();
@@ -299,8 +298,8 @@ public final class KktBenchmark {
                     err.flush();
                     double flops = stepFlops(macs, n, shape[1], shape[2]);
                     rows.add(new Row(name, n, t, o.stepsFor(n), otherLoad, javaMs, pythonMs,
-                            flops / (javaMs / 1000) / 1e9, peak, pyPeak, doubles(j.get("phasesMs")),
-                            doubles(p.get("phases_ms")), separate));
+                            flops / (javaMs / 1000) / 1e9, peak, pyPeak, withPrefix(doubles(j.get("phasesMs")), false),
+                            withPrefix(doubles(j.get("phasesMs")), true), doubles(p.get("phases_ms")), separate));
                     if (o.profile() && t == o.threads()[0]) {
                         err.printf("[%s] n = %d, %d thread%s: operator traces…%n", name, n, t, t == 1 ? "" : "s");
                         err.flush();
@@ -376,7 +375,7 @@ public final class KktBenchmark {
                 + "| other CPU load |");
         out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.2f%s | %.1f | %.1f | %.0f %% | %.1f | %.0f %% |%n",
+            out.printf(Locale.ROOT, "| %s | %d | %d | %d | %.1f | %.1f | %.3f%s | %.1f | %.1f | %.0f %% | %.1f | %.0f %% |%n",
                     r.model(), r.n(), r.threads(), r.timedSteps(), r.javaMs(), r.pythonMs(), r.ratio(),
                     r.ratio() <= 0.8 ? "" : " (> 0.8)", r.javaGflops(), r.peakGflops(),
                     100 * r.javaGflops() / r.peakGflops(), r.pythonPeakGflops(), r.otherLoad());
@@ -400,14 +399,22 @@ public final class KktBenchmark {
                 + " KktLoss for one chunk written out and timed one by one; its 'step' is the KktJob median above, so"
                 + " step − sum is what KktJob/KktLoss do besides (TV and norm diagnostics, conversions, snapshots);"
                 + " 'KktLoss.evaluate alone' = KktLoss.evaluate called on its own (draw to backward2, no update)."
-                + " 'close' = freeing the step's arrays and the gradient collector. Python 'separate' = a variant,"
-                + " not what Java does: x and A(x) in two forward passes instead of one concatenated batch):");
+                + " 'close' = freeing the step's arrays and the gradient collector. 'separate' = a variant, not what"
+                + " KktLoss does: x and A(x) in two forward passes instead of one concatenated batch (Java: the written-out"
+                + " calls, its 'step' = their sum):");
         String[] phases = {"draw+augment", "forward", "backward1", "loss", "backward2", "update", "close"};
         out.println("| model | n | threads | language | " + String.join(" | ", phases)
                 + " | sum | step | KktLoss.evaluate alone |");
         out.println("|---|---:|---:|---|" + "---:|".repeat(phases.length + 3));
         for (Row r : rows) {
             profileLine(out, r, "Java", r.javaPhases(), phases, r.javaMs());
+            if (r.javaSeparatePhases() != null && !r.javaSeparatePhases().isEmpty()) {
+                double sum = 0;
+                for (String phase : phases) {
+                    sum += r.javaSeparatePhases().getOrDefault(phase, 0.0);
+                }
+                profileLine(out, r, "Java separate", r.javaSeparatePhases(), phases, sum);
+            }
             profileLine(out, r, "Python", r.pythonPhases(), phases, r.pythonMs());
             if (r.pythonSeparatePhases() != null) {
                 profileLine(out, r, "Python separate", r.pythonSeparatePhases(), phases,
@@ -736,6 +743,20 @@ public final class KktBenchmark {
         return new Load(total, String.join("; ", busy));
     }
 
+    /** The phases of the separate-forward variant (keys "separate …", prefix removed) or the others. */
+    private static Map<String, Double> withPrefix(Map<String, Double> phases, boolean separate) {
+        if (phases == null) {
+            return null;
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        phases.forEach((k, v) -> {
+            if (k.startsWith("separate ") == separate) {
+                out.put(separate ? k.substring("separate ".length()) : k, v);
+            }
+        });
+        return out;
+    }
+
     private static Map<String, Double> doubles(Object o) {
         if (o == null) {
             return null;
@@ -765,8 +786,11 @@ public final class KktBenchmark {
     // ================================================================================================== child
 
     /**
-     * The child JVM: {@code --task prepare|time|rss --model DIR --dir WORK [--n N --steps S --warmup W
-     * --matmul --profile]}. Prints one line {@value #RESULT_PREFIX}{json} on stdout.
+     * The child JVM: {@code --task prepare|time|trace|rss --model DIR --dir WORK [--n N --steps S --warmup W
+     * --matmul --profile]}. prepare exports the weights and the probe batch and computes the check values; time
+     * runs KktJob (and, with --profile, the written-out phases); trace records one KktJob step with libtorch's
+     * profiler; rss runs KktJob and samples VmRSS every 100 steps. Prints one line {@value #RESULT_PREFIX}{json}
+     * on stdout.
      */
     public static void main(String[] args) {
         Map<String, String> a = new LinkedHashMap<>();
@@ -1074,7 +1098,11 @@ public final class KktBenchmark {
                 thetaStar.add(constant);
                 count += constant.size();
             }
-            for (int rep = 0; rep < warm + reps; rep++) {
+            // Twice: as KktLoss does it ([x; A(x)] in one batch), then the variant with two forward passes.
+            for (int rep = 0; rep < 2 * (warm + reps); rep++) {
+                boolean separate = rep >= warm + reps;
+                int r = separate ? rep - warm - reps : rep;
+                String prefix = separate ? "separate " : "";
                 Laps laps = new Laps();
                 try (NDManager scope = job.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
                     Augmenter.Draw d = augmenter.draw(n, c, h, w, random, scope, type);
@@ -1087,51 +1115,64 @@ public final class KktBenchmark {
                     xa.setRequiresGradient(true);
                     nua.setRequiresGradient(true);
                     NDArray aug = Augmenter.apply(xa, d);
-                    laps.lap("draw+augment");
-                    NDArray logits = model.logits(NDArrays.concat(new NDList(xa, aug), 0), true);
-                    NDArray y = scope.create(targets, new Shape(2L * n, k));
-                    NDArray ce = logits.logSoftmax(1).mul(y).sum(new int[] {1}).neg();
-                    NDIndex first = new NDIndex("0:{}", n);
-                    NDIndex second = new NDIndex("{}:", n);
-                    NDArray ceX = ce.get(first);
-                    NDArray ceA = ce.get(second);
+                    laps.lap(prefix + "draw+augment");
+                    NDArray ceX;
+                    NDArray ceA;
+                    NDArray primalX;
+                    NDArray primalA;
+                    if (separate) {
+                        NDArray y = scope.create(Arrays.copyOf(targets, n * k), new Shape(n, k));
+                        NDArray logitsX = model.logits(xa, true);
+                        NDArray logitsA = model.logits(aug, true);
+                        ceX = logitsX.logSoftmax(1).mul(y).sum(new int[] {1}).neg();
+                        ceA = logitsA.logSoftmax(1).mul(y).sum(new int[] {1}).neg();
+                        primalX = ceX.mul(logitsX.argMax(1).neq(y.argMax(1)).toType(type, false)).sum().div(n);
+                        primalA = ceA.mul(logitsA.argMax(1).neq(y.argMax(1)).toType(type, false)).sum().div(n);
+                    } else {
+                        NDArray logits = model.logits(NDArrays.concat(new NDList(xa, aug), 0), true);
+                        NDArray y = scope.create(targets, new Shape(2L * n, k));
+                        NDArray ce = logits.logSoftmax(1).mul(y).sum(new int[] {1}).neg();
+                        NDIndex first = new NDIndex("0:{}", n);
+                        NDIndex second = new NDIndex("{}:", n);
+                        ceX = ce.get(first);
+                        ceA = ce.get(second);
+                        NDArray primal = ce.mul(logits.argMax(1).neq(y.argMax(1)).toType(type, false));
+                        primalX = primal.get(first).sum().div(n);
+                        primalA = primal.get(second).sum().div(n);
+                    }
                     NDArray lambda = nua.mul(scope.create(scale));
-                    NDArray wrong = logits.argMax(1).neq(y.argMax(1)).toType(type, false);
-                    NDArray primal = ce.mul(wrong);
-                    NDArray primalX = primal.get(first).sum().div(n);
-                    NDArray primalA = primal.get(second).sum().div(n);
-                    laps.lap("forward");
+                    laps.lap(prefix + "forward");
                     NDList gX = bridge.gradWithGraph(List.of(ceX.mul(lambda).sum()), theta, List.of(scope.ones(
                             new Shape(), type)));
                     gX.attach(scope);
                     NDList gA = bridge.gradWithGraph(List.of(ceA.mul(lambda).sum()), theta, List.of(scope.ones(
                             new Shape(), type)));
                     gA.attach(scope);
-                    laps.lap("backward1");
+                    laps.lap(prefix + "backward1");
                     NDArray statX = l1Mean(gX, thetaStar, count);
                     NDArray statA = l1Mean(gA, thetaStar, count);
                     NDArray total = primalX.mul(PRIMAL_WEIGHT).add(statX)
                             .add(primalA.mul(PRIMAL_WEIGHT).add(statA).mul(AUGMENT_WEIGHT));
-                    laps.lap("loss");
+                    laps.lap(prefix + "loss");
                     NDList grads = bridge.grad(List.of(total), List.of(xa, nua), List.of(scope.ones(new Shape(), type)));
                     grads.attach(scope);
-                    laps.lap("backward2");
+                    laps.lap(prefix + "backward2");
                     float[] gx = grads.get(0).toFloatArray();
                     float[] gnu = grads.get(1).toFloatArray();
                     double[] values = {value(total), value(primalX), value(primalA), value(statX), value(statA)};
                     if (!Double.isFinite(values[0])) {
                         throw new IllegalStateException("non-finite loss in the profile");
                     }
-                    adam(x, gx, mx, vx, LR_X, rep + 1, lo, hi);
+                    adam(x, gx, mx, vx, LR_X, r + 1, lo, hi);
                     double[] gnud = new double[n];
                     for (int i = 0; i < n; i++) {
                         gnud[i] = gnu[i];
                     }
-                    adam(nu, gnud, mnu, vnu, LR_NU, rep + 1);
-                    laps.lap("update");
+                    adam(nu, gnud, mnu, vnu, LR_NU, r + 1);
+                    laps.lap(prefix + "update");
                 }
-                laps.lap("close");
-                if (rep >= warm) {
+                laps.lap(prefix + "close");
+                if (r >= warm) {
                     laps.ms.forEach((name, v) -> samples.computeIfAbsent(name, key -> new ArrayList<>()).add(v));
                 }
             }

@@ -17,10 +17,10 @@ import java.util.concurrent.Callable;
  * {@code benchmark}: time per DeepKKT step in Java (DJL) against the same step in PyTorch, GFLOP/s against a
  * measured matmul peak, and RSS over a long run. CPU only; each measurement runs in a child process.
  */
-@Command(name = "benchmark", description = {
-        "Time the DeepKKT step (forward + both backward passes + update) in Java/DJL and in PyTorch",
-        "(scripts/kkt_step_reference.py, same weights and threads), print the ratio Java/Python, the achieved",
-        "GFLOP/s against a measured matmul peak, and the resident memory over a long run. CPU only."})
+@Command(name = "benchmark", description = "Time the DeepKKT step (forward + both backward passes + update) in"
+        + " Java/DJL and in PyTorch (scripts/kkt_step_reference.py, same weights and threads), print the ratio"
+        + " Java/Python, the achieved GFLOP/s against a measured matmul peak, and the resident memory over a long run."
+        + " CPU only; see docs/benchmark.md.")
 public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--models", split = ",", paramLabel = "DIR[,DIR...]",
@@ -35,7 +35,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     int[] threads;
 
     @Option(names = "--steps", defaultValue = "20", description = "Timed steps per measurement; the median is "
-            + "reported (default ${DEFAULT-VALUE}).")
+            + "reported (default ${DEFAULT-VALUE}; above n = 10 scaled by 10/n, at least 5).")
     int steps;
 
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
@@ -57,7 +57,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--profile", description = "Also time forward, first backward, second backward and update "
-            + "separately in both languages.")
+            + "separately in both languages (and a variant with separate forward passes), and trace one step's "
+            + "operators in each.")
     boolean profile;
 
     @Option(names = "--omp-passive", description = "Start the Java and Python children with OMP_WAIT_POLICY=PASSIVE"
