@@ -82,9 +82,14 @@ public final class DsvThumbnails extends FlowPane {
                     100 * p.confidence()[i]);
             captions.get(i).setText(text);
             boolean wrong = p.predicted()[i] != classOf[i];
-            captions.get(i).setTooltip(new Tooltip("predicted " + card.classNames().get(p.predicted()[i])
-                    + String.format(Locale.ROOT, " (%.1f %%), entropy %.3f nats", 100 * p.confidence()[i],
-                    p.entropy()[i])));
+            String tip = "predicted " + card.classNames().get(p.predicted()[i])
+                    + String.format(Locale.ROOT, " (%.1f %%), entropy %.3f nats", 100 * p.confidence()[i], p.entropy()[i]);
+            // one tooltip per cell, updated in place: a new Tooltip per snapshot only fed the FX thread garbage
+            if (captions.get(i).getTooltip() == null) {
+                captions.get(i).setTooltip(new Tooltip(tip));
+            } else {
+                captions.get(i).getTooltip().setText(tip);
+            }
             captions.get(i).setTextFill(wrong ? Color.web("#b91c1c") : Color.web("#374151"));
             views.get(i).setOpacity(p.removed()[i] ? 0.35 : 1);
         }
