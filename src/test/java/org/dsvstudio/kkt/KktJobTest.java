@@ -56,16 +56,40 @@ class KktJobTest {
         assertFalse(java.util.Arrays.equals(a.candidates().get(0).image01(), c.candidates().get(0).image01()));
     }
 
-    /** Chunking changes only the memory footprint: the joint stationarity sum spans all chunks. */
+    /**
+     * Chunking changes only the memory footprint: the joint stationarity sum spans all chunks. At the shared start
+     * the terms must agree to float precision; after a few Adam steps only up to Adam's per-component
+     * normalization, which turns a gradient at float-noise level (summed in a different order) into a full step
+     * of either sign — so the path is compared pixel by pixel with a small share (5 %) of such components allowed.
+     */
     @Test
     void chunkedCandidatesFollowTheSamePathAsOneChunk() throws Exception {
-        KktResult whole = run(config(3, 64), 5, () -> false, new ArrayList<>());
-        KktResult chunked = run(config(3, 2), 5, () -> false, new ArrayList<>());
+        List<KktProgress> wholeProgress = new ArrayList<>();
+        List<KktProgress> chunkedProgress = new ArrayList<>();
+        KktResult whole = run(config(3, 64), 5, () -> false, wholeProgress);
+        KktResult chunked = run(config(3, 2), 5, () -> false, chunkedProgress);
+        LossTerms a = wholeProgress.get(0).losses();
+        LossTerms b = chunkedProgress.get(0).losses();
+        assertEquals(a.stationarity(), b.stationarity(), 1e-5 * a.stationarity());
+        assertEquals(a.stationarityAug(), b.stationarityAug(), 1e-5 * a.stationarityAug());
+        assertEquals(a.primal(), b.primal(), 1e-5 * Math.abs(a.primal()));
+        assertEquals(a.total(), b.total(), 1e-5 * Math.abs(a.total()));
+        int pixels = 0;
+        int apart = 0;
         for (int i = 0; i < whole.candidates().size(); i++) {
-            assertArrayEquals(whole.candidates().get(i).image01(), chunked.candidates().get(i).image01(), 2e-4f);
-            assertEquals(whole.candidates().get(i).lambda(), chunked.candidates().get(i).lambda(), 1e-4);
+            float[] p = whole.candidates().get(i).image01();
+            float[] q = chunked.candidates().get(i).image01();
+            for (int j = 0; j < p.length; j++) {
+                pixels++;
+                if (Math.abs(p[j] - q[j]) > 2e-4f) {
+                    apart++;
+                }
+            }
+            assertEquals(whole.candidates().get(i).lambda(), chunked.candidates().get(i).lambda(), 1e-3);
         }
-        assertEquals(whole.last().stationarity(), chunked.last().stationarity(), 1e-5 * whole.last().stationarity());
+        // A chunking bug (a chunk missing the other chunks' sum) moves nearly every pixel; float noise a few.
+        assertTrue(apart <= pixels / 20, apart + " of " + pixels + " pixels took a different path");
+        assertEquals(whole.last().stationarity(), chunked.last().stationarity(), 1e-3 * whole.last().stationarity());
     }
 
     @Test
