@@ -18,7 +18,7 @@ One timed step is what org.dsvstudio.kkt.KktJob does for one chunk (chunk size �
 config (all parameters, L1_MEAN, augmentation on with η = 5, β₁ = 2e-3, TV = norm = 0):
     draw A (separable resampling maps, cutout mask, noise — the same construction as kkt.Augmenter)
     A(x) = (R_h · x · R_wᵀ) ⊙ mask + noise                    (two batched matmuls, a multiply, an add)
-    logits = f([x; A(x)]);  ℓ = −Σ_c y_c log softmax_c         (per sample)
+    logits = f(x), f(A(x)) (two forward passes); ℓ = −Σ_c y_c log softmax_c (per sample)
     λ = λ₀·ν;  primal = Σ ℓᵢ·[argmax ≠ target] / n             (for x and for A(x))
     g_X = autograd.grad(Σ λᵢ ℓ(xᵢ), θ, create_graph=True);  g_A the same for A(x)
     S_X = mean |θ* + g_X| over all trainable parameters;  S_A likewise
@@ -56,9 +56,9 @@ def parse_args():
                    " Chrome trace FILE")
     p.add_argument("--summarize-traces", nargs=2, metavar=("JAVA", "PYTHON"),
                    help="only compare two Chrome traces (libtorch's from Java, torch.profiler's): self time per op")
-    p.add_argument("--separate", action="store_true",
-                   help="variant (not what Java does): x and A(x) through the network in two separate forward passes,"
-                        " so neither ∇_θ pass nor its double backward runs over the other half's zero rows")
+    p.add_argument("--concatenated", action="store_true",
+                   help="variant (not what Java does): x and A(x) through the network as one concatenated batch,"
+                        " so each ∇_θ pass and its double backward also run over the other half's zero rows")
     return p.parse_args()
 
 
@@ -330,15 +330,15 @@ class Step:
         x, nu = self.x, self.nu
         aug = torch.matmul(torch.matmul(rows, x), cols_t) * mask + noise
         clock.lap("draw+augment")
-        if ARGS.separate:
-            logits_x, logits_a = self.model(x), self.model(aug)
-            ce_x = -(F.log_softmax(logits_x, 1) * self.targets).sum(1)
-            ce_a = -(F.log_softmax(logits_a, 1) * self.targets).sum(1)
-        else:
+        if ARGS.concatenated:
             logits = self.model(torch.cat([x, aug]))
             ce = -(F.log_softmax(logits, 1) * self.targets2).sum(1)
             ce_x, ce_a = ce[:n], ce[n:]
             logits_x, logits_a = logits[:n], logits[n:]
+        else:
+            logits_x, logits_a = self.model(x), self.model(aug)
+            ce_x = -(F.log_softmax(logits_x, 1) * self.targets).sum(1)
+            ce_a = -(F.log_softmax(logits_a, 1) * self.targets).sum(1)
         lam = nu * self.lambda_scale
         primal_x = primal(logits_x, ce_x, self.labels, self.active) / n
         primal_a = primal(logits_a, ce_a, self.labels, self.active) / n

@@ -103,28 +103,26 @@ public final class KktBenchmark {
     /**
      * Floating-point operations of one step as the step is written (analytic, convolutions and linear layers
      * only; norms, activations and pooling are elementwise and omitted). With F = 2·MACs of one image's
-     * forward pass, and the batch holding 2n images ([x; A(x)] concatenated):
+     * forward pass, and x and A(x) each in its own forward pass of n images (2n images in all):
      * <ul>
      *   <li>forward: 1·F per image;</li>
-     *   <li>first backward, ∇_θ with create_graph, twice (for Σλℓ(x) and for Σλℓ(A(x))): each pass computes
-     *       the weight gradient and the input gradient of every layer (2·F), and each runs over the whole
-     *       2n-image batch because the two halves share one forward graph (the other half's rows carry zero
-     *       gradients but are computed): 2 × 2·F = 4·F per image;</li>
+     *   <li>first backward, ∇_θ with create_graph, once per half (Σλℓ(x) over x's graph, Σλℓ(A(x)) over
+     *       A(x)'s): the weight gradient and the input gradient of every layer, 2·F per image;</li>
      *   <li>second backward, ∂total/∂(x, ν) through both gradient graphs: a convolution's backward node
      *       (grad_weight = a ⋆ δ, grad_input = δ ⋆ Wᵀ) differentiated once more costs three convolutions of
      *       the same size (w.r.t. a, w.r.t. δ for grad_weight, w.r.t. δ for grad_input; nothing w.r.t. W since
-     *       θ is not asked for), for each of the two gradient graphs over 2n images, plus one input-gradient
-     *       pass through the shared forward graph: 2 × 3·F + 1·F = 7·F per image;</li>
-     *   <li>total: (1 + 4 + 7)·F = 12·F per image × 2n images, plus the augmentation's two batched matmuls
+     *       θ is not asked for), plus one input-gradient pass through the forward graph: 3·F + 1·F = 4·F per
+     *       image;</li>
+     *   <li>total: (1 + 2 + 4)·F = 7·F per image × 2n images, plus the augmentation's two batched matmuls
      *       (R_h·x: n·H·H·W MACs, ·R_wᵀ: n·H·W·W MACs) forward and backward (×2 FLOPs ×2 passes).</li>
      * </ul>
-     * Had x and A(x) their own forward passes, the useful work would be (1 + 2 + 4)·F = 7·F per image: the
-     * concatenation costs up to 12/7 ≈ 1.7× in the backward-dominated step.
+     * Before KktLoss split the forward, [x; A(x)] ran as one batch and each ∇_θ pass walked the other half's
+     * zero rows too: 12·F per image, up to 12/7 ≈ 1.7× the useful work (the profile's 'concatenated' variant).
      */
     public static double stepFlops(long forwardMacsPerImage, int n, int height, int width) {
         double f = 2.0 * forwardMacsPerImage;
         double augment = 2.0 * 2.0 * n * ((double) height * height * width + (double) height * width * width);
-        return 12 * f * 2 * n + augment;
+        return 7 * f * 2 * n + augment;
     }
 
     /** Multiply-accumulates of one image's forward pass through the convolutions and linear layers. */
@@ -206,8 +204,8 @@ public final class KktBenchmark {
     /** One line of the speed table. */
     public record Row(String model, int n, int threads, int timedSteps, double otherLoad, double javaMs, double pythonMs, double javaGflops,
             double peakGflops, double pythonPeakGflops, Map<String, Double> javaPhases,
-            Map<String, Double> javaSeparatePhases, Map<String, Double> pythonPhases,
-            Map<String, Double> pythonSeparatePhases) {
+            Map<String, Double> javaConcatenatedPhases, Map<String, Double> pythonPhases,
+            Map<String, Double> pythonConcatenatedPhases) {
 
         public double ratio() {
             return javaMs / pythonMs;
@@ -279,12 +277,12 @@ public final class KktBenchmark {
                     if (pyPeak == null) {
                         pyPeak = ((Number) p.get("matmul_gflops")).doubleValue();
                     }
-                    Map<String, Double> separate = null;
+                    Map<String, Double> concatenated = null;
                     if (o.profile()) {
                         Map<String, Object> ps = pythonChild(o, dir, t, n, Math.max(3, o.stepsFor(n) / 2),
-                                o.warmupFor(n), lambda0, true, false, false, true, name + "-n" + n + "-t" + t + "-separate");
-                        separate = doubles(ps.get("phases_ms"));
-                        separate.put("step", ((Number) ps.get("median_ms")).doubleValue());
+                                o.warmupFor(n), lambda0, true, false, false, true, name + "-n" + n + "-t" + t + "-concatenated");
+                        concatenated = doubles(ps.get("phases_ms"));
+                        concatenated.put("step", ((Number) ps.get("median_ms")).doubleValue());
                     }
                     if (((Number) p.get("threads")).intValue() != t) {
                         problems.add(name + ": the Python child ran with " + p.get("threads") + " threads, asked " + t);
@@ -299,7 +297,7 @@ public final class KktBenchmark {
                     double flops = stepFlops(macs, n, shape[1], shape[2]);
                     rows.add(new Row(name, n, t, o.stepsFor(n), otherLoad, javaMs, pythonMs,
                             flops / (javaMs / 1000) / 1e9, peak, pyPeak, withPrefix(doubles(j.get("phasesMs")), false),
-                            withPrefix(doubles(j.get("phasesMs")), true), doubles(p.get("phases_ms")), separate));
+                            withPrefix(doubles(j.get("phasesMs")), true), doubles(p.get("phases_ms")), concatenated));
                     if (o.profile() && t == o.threads()[0]) {
                         err.printf("[%s] n = %d, %d thread%s: operator traces…%n", name, n, t, t == 1 ? "" : "s");
                         err.flush();
@@ -399,8 +397,8 @@ public final class KktBenchmark {
                 + " KktLoss for one chunk written out and timed one by one; its 'step' is the KktJob median above, so"
                 + " step − sum is what KktJob/KktLoss do besides (TV and norm diagnostics, conversions, snapshots);"
                 + " 'KktLoss.evaluate alone' = KktLoss.evaluate called on its own (draw to backward2, no update)."
-                + " 'close' = freeing the step's arrays and the gradient collector. 'separate' = a variant, not what"
-                + " KktLoss does: x and A(x) in two forward passes instead of one concatenated batch (Java: the written-out"
+                + " 'close' = freeing the step's arrays and the gradient collector. 'concatenated' = a variant, not what"
+                + " KktLoss does: x and A(x) in one concatenated batch instead of two forward passes (Java: the written-out"
                 + " calls, its 'step' = their sum):");
         String[] phases = {"draw+augment", "forward", "backward1", "loss", "backward2", "update", "close"};
         out.println("| model | n | threads | language | " + String.join(" | ", phases)
@@ -408,17 +406,17 @@ public final class KktBenchmark {
         out.println("|---|---:|---:|---|" + "---:|".repeat(phases.length + 3));
         for (Row r : rows) {
             profileLine(out, r, "Java", r.javaPhases(), phases, r.javaMs());
-            if (r.javaSeparatePhases() != null && !r.javaSeparatePhases().isEmpty()) {
+            if (r.javaConcatenatedPhases() != null && !r.javaConcatenatedPhases().isEmpty()) {
                 double sum = 0;
                 for (String phase : phases) {
-                    sum += r.javaSeparatePhases().getOrDefault(phase, 0.0);
+                    sum += r.javaConcatenatedPhases().getOrDefault(phase, 0.0);
                 }
-                profileLine(out, r, "Java separate", r.javaSeparatePhases(), phases, sum);
+                profileLine(out, r, "Java concatenated", r.javaConcatenatedPhases(), phases, sum);
             }
             profileLine(out, r, "Python", r.pythonPhases(), phases, r.pythonMs());
-            if (r.pythonSeparatePhases() != null) {
-                profileLine(out, r, "Python separate", r.pythonSeparatePhases(), phases,
-                        r.pythonSeparatePhases().get("step"));
+            if (r.pythonConcatenatedPhases() != null) {
+                profileLine(out, r, "Python concatenated", r.pythonConcatenatedPhases(), phases,
+                        r.pythonConcatenatedPhases().get("step"));
             }
         }
     }
@@ -598,7 +596,7 @@ public final class KktBenchmark {
     }
 
     private static Map<String, Object> pythonChild(Options o, Path dir, int threads, int n, int steps, int warmup,
-            double lambda0, boolean profile, boolean check, boolean matmul, boolean separate, String label,
+            double lambda0, boolean profile, boolean check, boolean matmul, boolean concatenated, String label,
             String... extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(o.python().toString(), o.script().toAbsolutePath().toString(),
                 "--weights", dir.toString(), "--n", Integer.toString(n), "--threads", Integer.toString(threads),
@@ -618,8 +616,8 @@ public final class KktBenchmark {
         if (matmul) {
             cmd.add("--matmul");
         }
-        if (separate) {
-            cmd.add("--separate");
+        if (concatenated) {
+            cmd.add("--concatenated");
         }
         cmd.addAll(List.of(extra));
         return runChild(o, cmd, threads, o.workDir().resolve("logs").resolve("python-" + label + ".log"), "{\"torch\"");
@@ -743,15 +741,15 @@ public final class KktBenchmark {
         return new Load(total, String.join("; ", busy));
     }
 
-    /** The phases of the separate-forward variant (keys "separate …", prefix removed) or the others. */
-    private static Map<String, Double> withPrefix(Map<String, Double> phases, boolean separate) {
+    /** The phases of the concatenated-batch variant (keys "concatenated …", prefix removed) or the others. */
+    private static Map<String, Double> withPrefix(Map<String, Double> phases, boolean concatenated) {
         if (phases == null) {
             return null;
         }
         Map<String, Double> out = new LinkedHashMap<>();
         phases.forEach((k, v) -> {
-            if (k.startsWith("separate ") == separate) {
-                out.put(separate ? k.substring("separate ".length()) : k, v);
+            if (k.startsWith("concatenated ") == concatenated) {
+                out.put(concatenated ? k.substring("concatenated ".length()) : k, v);
             }
         });
         return out;
@@ -1098,11 +1096,11 @@ public final class KktBenchmark {
                 thetaStar.add(constant);
                 count += constant.size();
             }
-            // Twice: as KktLoss does it ([x; A(x)] in one batch), then the variant with two forward passes.
+            // Twice: as KktLoss does it (x and A(x) in two forward passes), then the variant with [x; A(x)] in one batch.
             for (int rep = 0; rep < 2 * (warm + reps); rep++) {
-                boolean separate = rep >= warm + reps;
-                int r = separate ? rep - warm - reps : rep;
-                String prefix = separate ? "separate " : "";
+                boolean concatenated = rep >= warm + reps;
+                int r = concatenated ? rep - warm - reps : rep;
+                String prefix = concatenated ? "concatenated " : "";
                 Laps laps = new Laps();
                 try (NDManager scope = job.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
                     Augmenter.Draw d = augmenter.draw(n, c, h, w, random, scope, type);
@@ -1120,7 +1118,7 @@ public final class KktBenchmark {
                     NDArray ceA;
                     NDArray primalX;
                     NDArray primalA;
-                    if (separate) {
+                    if (!concatenated) {
                         NDArray y = scope.create(Arrays.copyOf(targets, n * k), new Shape(n, k));
                         NDArray logitsX = model.logits(xa, true);
                         NDArray logitsA = model.logits(aug, true);
