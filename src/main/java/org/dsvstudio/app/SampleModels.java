@@ -50,6 +50,13 @@ public final class SampleModels {
         return candidates.stream().filter(Files::isDirectory).findFirst().map(Path::toAbsolutePath);
     }
 
+    /** Whether path is one of the bundled samples (those are listed anyway, not kept as recent). */
+    public static boolean isSample(Path path) {
+        Optional<Path> dir = directory();
+        Path parent = path.toAbsolutePath().normalize().getParent();
+        return dir.isPresent() && parent != null && parent.equals(dir.get().normalize());
+    }
+
     /** All sample folders with a readable card, the default sample first, then by name. */
     public static List<Sample> list() {
         List<Sample> samples = new ArrayList<>();

@@ -15,8 +15,17 @@ import org.dsvstudio.kkt.KktProgress;
 import org.dsvstudio.kkt.KktRequest;
 import org.dsvstudio.kkt.KktResult;
 
+import org.dsvstudio.data.DatasetLoader;
+import org.dsvstudio.data.ImageDataset;
+import org.dsvstudio.data.Split;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -28,7 +37,7 @@ public final class Workbench implements AutoCloseable {
 
     /** What a user sees of a loaded model. */
     public record ModelSummary(Path path, ModelCard card, long parameterCount, String sha256, String device,
-            String engine, long engineStartMillis) {
+            String engine, long engineStartMillis, long generation) {
     }
 
     /** A DeepKKT run in progress: its future result (partial when cancelled) and its cancel flag. */
@@ -38,8 +47,18 @@ public final class Workbench implements AutoCloseable {
         }
     }
 
+    /** Data reading and nearest-image searches: plain Java, kept off the compute thread. */
+    private static final ExecutorService DATA_THREAD = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dsv-data");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final DeviceChoice deviceChoice;
     private Classifier current;
+    /** Counts successful opens (compute thread only), so a queued run can tell its model was replaced. */
+    private long generation;
+    private volatile AttachedData attached;
     private AutogradBridge bridge;
 
     public Workbench(DeviceChoice deviceChoice) {
@@ -60,8 +79,24 @@ public final class Workbench implements AutoCloseable {
                 current.close();
             }
             current = loaded;
+            generation++;
             return new ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
-                    engine.deviceNote(), engine.versionLine(), engine.startMillis());
+                    engine.deviceNote(), engine.versionLine(), engine.startMillis(), generation);
+        });
+    }
+
+    /**
+     * Loads path with the given card fields only to check them (the probe forward pass of every load), then
+     * closes it; completes with a one-line summary, or exceptionally with the loader's message.
+     */
+    public CompletableFuture<String> probe(Path path, CardOverrides overrides) {
+        return ComputeThread.get().submit(() -> {
+            DjlEngine engine = DjlEngine.start(deviceChoice);
+            try (Classifier c = ModelLoader.load(path, overrides, engine.device())) {
+                return String.format(java.util.Locale.ROOT, "loads and runs: %,d parameters, %d classes, input %d×%d×%d",
+                        c.parameterCount(), c.card().numClasses(), c.card().channels(), c.card().height(),
+                        c.card().imageWidth());
+            }
         });
     }
 
@@ -70,21 +105,98 @@ public final class Workbench implements AutoCloseable {
      * snapshots arrive on the compute thread; the run stops between steps once cancelled (or at JVM exit).
      */
     public Run generate(KktConfig config, int perClass, long seed, Consumer<KktProgress> progress) {
+        return generate(RunSpec.noise(config, perClass, seed), -1, new RunListener() {
+            @Override
+            public void progress(KktProgress p) {
+                progress.accept(p);
+            }
+        });
+    }
+
+    /** What a queued run reports, on the compute thread. */
+    public interface RunListener {
+        /** The run left the queue and starts now. */
+        default void started() {
+        }
+
+        void progress(KktProgress p);
+    }
+
+    /**
+     * Queues a run. Runs execute one after another on the compute thread; one cancelled while still queued
+     * completes with null without touching the model.
+     *
+     * @param modelGeneration {@link ModelSummary#generation()} of the model the user queued it for, or -1 for
+     *     whatever is loaded when it starts; a run whose model was replaced meanwhile fails with a message
+     */
+    public Run generate(RunSpec spec, long modelGeneration, RunListener listener) {
         AtomicBoolean cancel = new AtomicBoolean();
         CompletableFuture<KktResult> result = ComputeThread.get().submit(() -> {
+            if (cancel.get()) {
+                return null;
+            }
             if (current == null) {
                 throw new IllegalStateException("no model loaded");
             }
+            if (modelGeneration >= 0 && modelGeneration != generation) {
+                throw new IllegalStateException("another model was opened after this run was queued; queue it again"
+                        + " for " + current.card().name());
+            }
+            listener.started();
             if (bridge == null) {
                 bridge = AutogradBridge.load();
             }
-            int[] classes = GenerationPlan.resolveClasses(current.card(), null);
-            KktRequest request = GenerationPlan.build(current.card(), classes, perClass, null,
-                    GenerationPlan.Init.NOISE, null, null, seed, config);
-            return new KktJob(current, bridge, request).run(progress,
+            ModelCard card = current.card();
+            int[] classes = spec.classes() != null ? spec.classes() : GenerationPlan.resolveClasses(card, null);
+            ImageDataset images = spec.init() == GenerationPlan.Init.NOISE ? null : dataFor(spec.data());
+            KktRequest request = GenerationPlan.build(card, classes, spec.perClass(), spec.mix(), spec.init(), images,
+                    spec.data() == null ? null : spec.data().toString(), spec.seed(), spec.config());
+            return new KktJob(current, bridge, request).run(listener::progress,
                     () -> cancel.get() || ComputeThread.get().isShuttingDown());
         });
         return new Run(result, cancel);
+    }
+
+    /**
+     * Reads the train split of a data folder in the background (not on the compute thread, so a running job is
+     * not held up) and keeps it as the attached data: start images for runs, nearest real images for DSVs.
+     */
+    public CompletableFuture<AttachedData> attachData(Path folder) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                AttachedData d = new AttachedData(folder, DatasetLoader.load(folder, Split.TRAIN));
+                attached = d;
+                return d;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }, DATA_THREAD);
+    }
+
+    /** The attached data, or null. */
+    public AttachedData attached() {
+        return attached;
+    }
+
+    /** The k training images nearest to image01 in pixel space (attached data), computed in the background. */
+    public CompletableFuture<List<NearestImages.Match>> nearest(float[] image01, int k) {
+        AttachedData d = attached;
+        if (d == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no data folder attached"));
+        }
+        return CompletableFuture.supplyAsync(() -> NearestImages.inPixelSpace(d.train(), image01, k, NearestImages.ANY_LABEL), DATA_THREAD);
+    }
+
+    /** A data folder's train split, attached to the workbench. */
+    public record AttachedData(Path folder, ImageDataset train) {
+    }
+
+    private ImageDataset dataFor(Path folder) throws IOException {
+        AttachedData d = attached;
+        if (d != null && d.folder().equals(folder)) {
+            return d.train();
+        }
+        return DatasetLoader.load(folder, Split.TRAIN);
     }
 
     /** The loaded classifier; only for code already running on the compute thread. */

@@ -70,21 +70,44 @@ public final class ModelLoader {
         return BuiltinClassifier.load(folder, card, device);
     }
 
-    private static Classifier loadFile(Path file, CardOverrides overrides, Device device) {
+    /**
+     * Whether opening path finds a model card without help: a folder with {@value ModelCard#FILE_NAME}, or a
+     * TorchScript file with {@code <stem>.json} beside it or a {@value ModelCard#FILE_NAME} naming it. The app
+     * asks for the card's fields when this is false.
+     */
+    public static boolean hasCard(Path path) {
+        if (Files.isDirectory(path)) {
+            return Files.isRegularFile(path.resolve(ModelCard.FILE_NAME));
+        }
+        try {
+            return cardBeside(path) != null;
+        } catch (ModelLoadException e) {
+            return true; // a card is there but broken: opening reports that, asking for fields would hide it
+        }
+    }
+
+    /** The card found beside a TorchScript file, or null. */
+    private static ModelCard cardBeside(Path file) {
         String fileName = file.getFileName().toString();
         String stem = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
-        ModelCard base = null;
         Path beside = file.resolveSibling(stem + ".json");
         Path folderCard = file.resolveSibling(ModelCard.FILE_NAME);
         if (Files.isRegularFile(beside)) {
-            base = readCard(beside);
-        } else if (Files.isRegularFile(folderCard)) {
+            return readCard(beside);
+        }
+        if (Files.isRegularFile(folderCard)) {
             ModelCard c = readCard(folderCard);
             if (fileName.equals(c.weightsFile())) {
-                base = c;
+                return c;
             }
         }
-        ModelCard card = overrides.applyTo(base, stem, fileName);
+        return null;
+    }
+
+    private static Classifier loadFile(Path file, CardOverrides overrides, Device device) {
+        String fileName = file.getFileName().toString();
+        String stem = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+        ModelCard card = overrides.applyTo(cardBeside(file), stem, fileName);
         return TorchScriptClassifier.load(file, card, device);
     }
 

@@ -35,15 +35,16 @@ public final class DsvThumbnails extends FlowPane {
         setPadding(new Insets(4, 0, 0, 0));
     }
 
-    /** Lays out empty cells for perClass candidates of every class of card. */
-    public void reset(ModelCard newCard, int perClass) {
+    /** Lays out empty cells for perClass candidates of each listed class (null = every class of card). */
+    public void reset(ModelCard newCard, int perClass, int[] classes) {
         card = newCard;
         getChildren().clear();
         views.clear();
         captions.clear();
-        classOf = new int[newCard.numClasses() * perClass];
+        int[] shown = classes != null ? classes : java.util.stream.IntStream.range(0, newCard.numClasses()).toArray();
+        classOf = new int[shown.length * perClass];
         int i = 0;
-        for (int c = 0; c < newCard.numClasses(); c++) {
+        for (int c : shown) {
             Label name = new Label(newCard.classNames().get(c));
             name.getStyleClass().add("thumb-class");
             HBox cells = new HBox(6);

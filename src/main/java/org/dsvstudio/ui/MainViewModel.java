@@ -30,18 +30,84 @@ public final class MainViewModel {
     private final StringProperty error = new SimpleStringProperty();
     private final BooleanProperty busy = new SimpleBooleanProperty();
 
-    private final Workbench workbench;
-    private final RunViewModel run;
+    private final ObservableList<Path> recent = FXCollections.observableArrayList();
+    private final ObjectProperty<Workbench.AttachedData> data = new SimpleObjectProperty<>();
+    private final StringProperty notice = new SimpleStringProperty();
 
-    public MainViewModel(DeviceChoice device) {
+    private final Workbench workbench;
+    private final RunViewModel run = new RunViewModel();
+    private final JobsViewModel jobs;
+    private final UiPreferences prefs;
+
+    public MainViewModel(DeviceChoice device, UiPreferences prefs) {
+        this.prefs = prefs;
         workbench = new Workbench(device);
-        run = new RunViewModel(workbench);
+        jobs = new JobsViewModel(workbench);
         samples.setAll(SampleModels.list());
+        recent.setAll(prefs.recentModels());
+        run.dataFolderProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
+                () -> data.get() == null ? null : data.get().folder(), data));
     }
 
-    /** The DeepKKT run panel's state. */
+    /** The run panel's settings. */
     public RunViewModel run() {
         return run;
+    }
+
+    /** The queue of runs. */
+    public JobsViewModel jobs() {
+        return jobs;
+    }
+
+    public Workbench workbench() {
+        return workbench;
+    }
+
+    /** Recently opened models, most recent first. */
+    public ObservableList<Path> recent() {
+        return recent;
+    }
+
+    /** The attached data folder's train split, or null. */
+    public ObjectProperty<Workbench.AttachedData> dataProperty() {
+        return data;
+    }
+
+    /** A short message for a non-blocking notification (set to null once shown). */
+    public StringProperty noticeProperty() {
+        return notice;
+    }
+
+    /** Queues a run with the current settings for the loaded model; a message explains why not otherwise. */
+    public JobViewModel generate() {
+        Workbench.ModelSummary model = loaded.get();
+        if (model == null) {
+            error.set("Open a model first.");
+            return null;
+        }
+        try {
+            return jobs.enqueue(run.spec(), model);
+        } catch (IllegalArgumentException e) {
+            error.set(e.getMessage());
+            return null;
+        }
+    }
+
+    /** Reads a data folder's train split in the background and attaches it. */
+    public void attachData(Path folder) {
+        status.set("Reading " + folder.getFileName() + "…");
+        workbench.attachData(folder).whenComplete((d, failure) -> Platform.runLater(() -> {
+            if (failure != null) {
+                status.set("Could not read " + folder.getFileName());
+                error.set(message(failure));
+            } else {
+                data.set(d);
+                prefs.setLastDataFolder(folder);
+                status.set(String.format(java.util.Locale.ROOT, "Attached %s: %,d training images, %d classes",
+                        d.train().name(), d.train().size(), d.train().numClasses()));
+                notice.set("Data attached: " + d.train().name() + " (" + d.train().size() + " images)");
+            }
+        }));
     }
 
     public ObservableList<SampleModels.Sample> samples() {
@@ -79,9 +145,14 @@ public final class MainViewModel {
     }
 
     public void open(Path path) {
+        open(path, CardOverrides.NONE);
+    }
+
+    /** Opens a model with card fields the user typed (a .pt without a card). */
+    public void open(Path path, CardOverrides overrides) {
         busy.set(true);
         status.set("Loading " + path.getFileName() + "…");
-        workbench.open(path, CardOverrides.NONE).whenComplete((summary, failure) -> Platform.runLater(() -> {
+        workbench.open(path, overrides).whenComplete((summary, failure) -> Platform.runLater(() -> {
             busy.set(false);
             if (failure != null) {
                 status.set("Could not load " + path.getFileName());
@@ -89,12 +160,15 @@ public final class MainViewModel {
             } else {
                 loaded.set(summary);
                 status.set("Loaded " + summary.card().name() + " · " + summary.device());
+                if (!SampleModels.isSample(path)) {
+                    recent.setAll(prefs.addRecent(path));
+                }
             }
         }));
     }
 
     public void shutdown() {
-        run.cancel();
+        jobs.cancelAll();
         workbench.close();
     }
 

@@ -2,18 +2,26 @@ package org.dsvstudio.ui;
 
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
-import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
-import javafx.scene.control.ChoiceBox;
-import javafx.scene.control.ProgressBar;
-import javafx.scene.control.Separator;
-import javafx.scene.control.Spinner;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -22,51 +30,123 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
+import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
 import org.dsvstudio.app.SampleModels;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.engine.DeviceChoice;
-import org.dsvstudio.kkt.KktPresets;
+import org.dsvstudio.model.CardOverrides;
 import org.dsvstudio.model.ModelCard;
+import org.dsvstudio.model.ModelLoader;
 
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
-/** The main window: model list on the left, the selected model's card in the middle, status at the bottom. */
+/**
+ * The main window: models on the left (samples, recent, open, attached data), tabs in the middle (the model's
+ * card, the run settings with the live view, the gallery), the job queue on the right, status at the bottom.
+ */
 public final class MainWindow {
 
-    private final MainViewModel model = new MainViewModel(DeviceChoice.parse(System.getProperty("dsv.device", "auto")));
-    private final ListView<SampleModels.Sample> sampleList = new ListView<>(model.samples());
+    private final UiPreferences prefs;
+    private final MainViewModel model;
+    private final ListView<SampleModels.Sample> sampleList;
     private final GridPane details = new GridPane();
     private final Label title = new Label("No model loaded");
-    private final DsvThumbnails thumbnails = new DsvThumbnails();
+    private final TabPane tabs = new TabPane();
+    private GalleryTab gallery;
+    private Stage stage;
+    private String lastNotification;
+
+    public MainWindow() {
+        this(new UiPreferences());
+    }
+
+    public MainWindow(UiPreferences prefs) {
+        this.prefs = prefs;
+        model = new MainViewModel(DeviceChoice.parse(System.getProperty("dsv.device", "auto")), prefs);
+        sampleList = new ListView<>(model.samples());
+    }
+
+    /** The window's state (tests drive it through this). */
+    public MainViewModel viewModel() {
+        return model;
+    }
 
     public void show(Stage stage) {
+        this.stage = stage;
         BorderPane root = new BorderPane();
-        root.setLeft(buildModelPanel(stage));
-        root.setCenter(buildDetails());
+        root.setId("root");
+        root.setTop(buildMenu());
+        root.setLeft(buildModelPanel());
+        gallery = new GalleryTab(model, this::notifyError);
+        Tab modelTab = new Tab("Model", buildDetails());
+        modelTab.setId("tabModel");
+        ScrollPane runScroll = new ScrollPane(new RunPanel(model));
+        runScroll.setFitToWidth(true);
+        Tab runTab = new Tab("Run", runScroll);
+        runTab.setId("tabRun");
+        Tab galleryTab = new Tab("Gallery", gallery);
+        galleryTab.setId("tabGallery");
+        tabs.getTabs().addAll(modelTab, runTab, galleryTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        root.setCenter(tabs);
+        root.setRight(new JobsPanel(model.jobs()));
         root.setBottom(buildStatusBar());
 
-        Scene scene = new Scene(root, 1100, 720);
-        scene.getStylesheets().add(MainWindow.class.getResource("/org/dsvstudio/ui/studio.css").toExternalForm());
+        double[] bounds = visibleBounds(prefs.windowBounds());
+        Scene scene = new Scene(root, bounds == null ? 1320 : bounds[2], bounds == null ? 860 : bounds[3]);
+        scene.getStylesheets().add(css("studio.css"));
+        scene.getStylesheets().add(css("gallery.css"));
+        applyTheme(root, prefs.darkTheme());
         stage.setTitle("DSV Studio");
         stage.setScene(scene);
-        stage.setOnCloseRequest(e -> model.shutdown());
+        if (bounds != null) {
+            stage.setX(bounds[0]);
+            stage.setY(bounds[1]);
+        }
+        stage.setMaximized(prefs.windowMaximized());
+        stage.setOnCloseRequest(e -> {
+            prefs.saveWindow(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized());
+            model.shutdown();
+        });
+        enableDragAndDrop(scene);
 
         model.loadedProperty().addListener((obs, old, summary) -> showSummary(summary));
-        model.errorProperty().addListener((obs, old, message) -> showError(stage, "Could not load the model", message,
-                model.errorProperty()));
-        model.run().errorProperty().addListener((obs, old, message) -> showError(stage, "The run failed", message,
-                model.run().errorProperty()));
-        model.run().snapshotProperty().addListener((obs, old, p) -> {
-            if (p != null) {
-                thumbnails.show(p);
+        model.errorProperty().addListener((obs, old, message) -> {
+            if (message != null) {
+                notifyError("Something went wrong", message);
+                model.errorProperty().set(null);
             }
         });
+        model.noticeProperty().addListener((obs, old, message) -> {
+            if (message != null) {
+                notifyInfo(message);
+                model.noticeProperty().set(null);
+            }
+        });
+        // Selecting a sample opens it; a new job brings the Run tab forward, a finished one fills the gallery.
         sampleList.getSelectionModel().selectedItemProperty().addListener((obs, old, sample) -> {
             if (sample != null) {
                 model.open(sample.folder());
+            }
+        });
+        model.jobs().jobs().addListener((javafx.collections.ListChangeListener<JobViewModel>) c -> {
+            while (c.next()) {
+                for (JobViewModel job : c.getAddedSubList()) {
+                    tabs.getSelectionModel().select(runTab);
+                    job.errorProperty().addListener((o, was, message) -> {
+                        if (message != null) {
+                            notifyError("Run " + job.number() + " failed", message);
+                        }
+                    });
+                }
             }
         });
         stage.show();
@@ -76,7 +156,91 @@ public final class MainWindow {
         }
     }
 
-    private VBox buildModelPanel(Stage stage) {
+    private static String css(String name) {
+        return MainWindow.class.getResource("/org/dsvstudio/ui/" + name).toExternalForm();
+    }
+
+    /** Saved bounds only when they still fit on a screen (a monitor may have gone since). */
+    private static double[] visibleBounds(double[] saved) {
+        if (saved == null) {
+            return null;
+        }
+        Rectangle2D r = new Rectangle2D(saved[0], saved[1], saved[2], saved[3]);
+        boolean visible = Screen.getScreens().stream().anyMatch(s -> s.getVisualBounds().intersects(r));
+        return visible && saved[2] >= 600 && saved[3] >= 400 ? saved : null;
+    }
+
+    private MenuBar buildMenu() {
+        MenuItem openFolder = item("Open model folder…", "Ctrl+O", e -> chooseModelFolder());
+        MenuItem openPt = item("Open TorchScript .pt…", "Ctrl+Shift+O", e -> choosePt());
+        Menu recent = new Menu("Open recent");
+        recent.setId("menuRecent");
+        Runnable fillRecent = () -> {
+            recent.getItems().clear();
+            for (Path p : model.recent()) {
+                MenuItem m = new MenuItem(p.toString());
+                m.setMnemonicParsing(false);
+                m.setOnAction(e -> openPath(p));
+                recent.getItems().add(m);
+            }
+            recent.setDisable(recent.getItems().isEmpty());
+        };
+        fillRecent.run();
+        model.recent().addListener((javafx.collections.ListChangeListener<Path>) c -> fillRecent.run());
+        MenuItem attach = item("Attach data folder…", "Ctrl+D", e -> chooseData());
+        MenuItem export = item("Export gallery…", "Ctrl+E", e -> gallery.export(stage));
+        MenuItem quit = item("Quit", "Ctrl+Q", e -> {
+            prefs.saveWindow(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized());
+            model.shutdown();
+            stage.close();
+        });
+        Menu file = new Menu("File", null, openFolder, openPt, recent, new SeparatorMenuItem(), attach, export,
+                new SeparatorMenuItem(), quit);
+
+        MenuItem generate = item("Generate", "Ctrl+G", e -> model.generate());
+        MenuItem cancel = new MenuItem("Cancel selected run");
+        cancel.setAccelerator(new KeyCodeCombination(KeyCode.ESCAPE));
+        cancel.setOnAction(e -> {
+            JobViewModel job = model.jobs().selectedProperty().get();
+            if (job != null) {
+                job.cancel();
+            }
+        });
+        Menu run = new Menu("Run", null, generate, cancel);
+
+        MenuItem showModel = item("Model", "Ctrl+1", e -> tabs.getSelectionModel().select(0));
+        MenuItem showRun = item("Run", "Ctrl+2", e -> tabs.getSelectionModel().select(1));
+        MenuItem showGallery = item("Gallery", "Ctrl+3", e -> tabs.getSelectionModel().select(2));
+        CheckMenuItem dark = new CheckMenuItem("Dark theme");
+        dark.setId("menuDark");
+        dark.setAccelerator(KeyCombination.keyCombination("Ctrl+T"));
+        dark.setSelected(prefs.darkTheme());
+        dark.selectedProperty().addListener((obs, was, on) -> {
+            applyTheme(stage.getScene().getRoot(), on);
+            prefs.setDarkTheme(on);
+        });
+        Menu view = new Menu("View", null, showModel, showRun, showGallery, new SeparatorMenuItem(), dark);
+        MenuBar bar = new MenuBar(file, run, view);
+        bar.setId("menuBar");
+        return bar;
+    }
+
+    private static MenuItem item(String text, String accelerator,
+            javafx.event.EventHandler<javafx.event.ActionEvent> action) {
+        MenuItem m = new MenuItem(text);
+        m.setAccelerator(KeyCombination.keyCombination(accelerator));
+        m.setOnAction(action);
+        return m;
+    }
+
+    private static void applyTheme(javafx.scene.Parent root, boolean dark) {
+        root.getStyleClass().remove("dark");
+        if (dark) {
+            root.getStyleClass().add("dark");
+        }
+    }
+
+    private VBox buildModelPanel() {
         Label header = new Label("Sample models");
         header.getStyleClass().add("section-header");
         sampleList.setId("sampleList");
@@ -97,44 +261,152 @@ public final class MainWindow {
         VBox.setVgrow(sampleList, Priority.ALWAYS);
         Button openFolder = new Button("Open model folder…");
         openFolder.setMaxWidth(Double.MAX_VALUE);
-        openFolder.setOnAction(e -> {
-            DirectoryChooser chooser = new DirectoryChooser();
-            chooser.setTitle("Open a model folder (model.json + weights)");
-            File dir = chooser.showDialog(stage);
-            if (dir != null) {
-                sampleList.getSelectionModel().clearSelection();
-                model.open(dir.toPath());
-            }
-        });
+        openFolder.setTooltip(new Tooltip("A folder with model.json and the weights (Ctrl+O); or drop it here"));
+        openFolder.setOnAction(e -> chooseModelFolder());
         Button openPt = new Button("Open TorchScript .pt…");
         openPt.setMaxWidth(Double.MAX_VALUE);
-        openPt.setOnAction(e -> {
-            FileChooser chooser = new FileChooser();
-            chooser.setTitle("Open a TorchScript image classifier");
-            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("TorchScript", "*.pt", "*.pth"));
-            File file = chooser.showOpenDialog(stage);
-            if (file != null) {
-                sampleList.getSelectionModel().clearSelection();
-                model.open(file.toPath());
+        openPt.setTooltip(new Tooltip("Any TorchScript image classifier (Ctrl+Shift+O); or drop the file here"));
+        openPt.setOnAction(e -> choosePt());
+
+        Label dataHeader = new Label("Data");
+        dataHeader.getStyleClass().add("section-header");
+        Label dataLabel = new Label();
+        dataLabel.setId("dataLabel");
+        dataLabel.setWrapText(true);
+        dataLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            Workbench.AttachedData d = model.dataProperty().get();
+            return d == null ? "No data folder attached: DSVs start from noise and have no nearest real images."
+                    : String.format(Locale.ROOT, "%s · %,d images · %d classes", d.train().name(), d.train().size(),
+                            d.train().numClasses());
+        }, model.dataProperty()));
+        Button attach = new Button("Attach data folder…");
+        attach.setId("attachData");
+        attach.setMaxWidth(Double.MAX_VALUE);
+        attach.setTooltip(new Tooltip("IDX, CIFAR binary or one subfolder per class (Ctrl+D): start images for"
+                + " runs and nearest real images for DSVs"));
+        attach.setOnAction(e -> chooseData());
+
+        Label recentHeader = new Label("Recent");
+        recentHeader.getStyleClass().add("section-header");
+        ListView<Path> recentList = new ListView<>(model.recent());
+        recentList.setId("recentList");
+        recentList.setPrefHeight(110);
+        recentList.setCellFactory(l -> new ListCell<>() {
+            @Override
+            protected void updateItem(Path item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : item.getFileName().toString());
+                setTooltip(empty || item == null ? null : new Tooltip(item.toString()));
             }
         });
-        VBox panel = new VBox(8, header, sampleList, openFolder, openPt);
+        recentList.setOnMouseClicked(e -> {
+            Path p = recentList.getSelectionModel().getSelectedItem();
+            if (p != null && e.getClickCount() == 2) {
+                openPath(p);
+            }
+        });
+        // only shown once something was opened besides the samples
+        recentHeader.visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(model.recent()));
+        recentHeader.managedProperty().bind(recentHeader.visibleProperty());
+        recentList.visibleProperty().bind(recentHeader.visibleProperty());
+        recentList.managedProperty().bind(recentHeader.visibleProperty());
+
+        VBox panel = new VBox(8, header, sampleList, recentHeader, recentList, openFolder, openPt, dataHeader,
+                dataLabel, attach);
         panel.setPadding(new Insets(12));
         panel.setPrefWidth(260);
         panel.getStyleClass().add("side-panel");
         return panel;
     }
 
-    private static void showError(Stage stage, String header, String message,
-            javafx.beans.property.StringProperty source) {
-        if (message == null) {
+    private void chooseModelFolder() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Open a model folder (model.json + weights)");
+        File dir = chooser.showDialog(stage);
+        if (dir != null) {
+            openPath(dir.toPath());
+        }
+    }
+
+    private void choosePt() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open a TorchScript image classifier");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("TorchScript", "*.pt", "*.pth"));
+        File file = chooser.showOpenDialog(stage);
+        if (file != null) {
+            openPath(file.toPath());
+        }
+    }
+
+    private void chooseData() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Attach a data folder (IDX, CIFAR binary, or one subfolder per class)");
+        Path last = prefs.lastDataFolder();
+        if (last != null && Files.isDirectory(last)) {
+            chooser.setInitialDirectory(last.toFile());
+        }
+        File dir = chooser.showDialog(stage);
+        if (dir != null) {
+            model.attachData(dir.toPath());
+        }
+    }
+
+    /**
+     * Opens a model folder or .pt from a chooser, the recent list or a drop. A TorchScript file without a card
+     * first gets the card dialog (input shape, classes, normalization), checked by a probe forward pass.
+     */
+    void openPath(Path path) {
+        if (Files.isRegularFile(path) && !ModelLoader.hasCard(path)) {
+            CardDialog dialog = new CardDialog(path, CardOverrides.NONE, o -> model.workbench().probe(path, o));
+            dialog.initOwner(stage);
+            dialog.showAndWait().ifPresent(overrides -> {
+                sampleList.getSelectionModel().clearSelection();
+                model.open(path, overrides);
+            });
             return;
         }
-        Alert alert = new Alert(Alert.AlertType.ERROR, message);
-        alert.setHeaderText(header);
-        alert.initOwner(stage);
-        alert.show();
-        source.set(null);
+        sampleList.getSelectionModel().clearSelection();
+        model.open(path);
+    }
+
+    /** A dropped model folder or .pt opens; a dropped folder without a model card is attached as data. */
+    private void enableDragAndDrop(Scene scene) {
+        scene.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) {
+                e.acceptTransferModes(TransferMode.COPY);
+            }
+            e.consume();
+        });
+        scene.setOnDragDropped(e -> {
+            List<File> files = e.getDragboard().hasFiles() ? e.getDragboard().getFiles() : List.of();
+            if (!files.isEmpty()) {
+                Path p = files.get(0).toPath();
+                if (Files.isDirectory(p) && !Files.exists(p.resolve(ModelCard.FILE_NAME))) {
+                    model.attachData(p);
+                } else {
+                    openPath(p);
+                }
+            }
+            e.setDropCompleted(!files.isEmpty());
+            e.consume();
+        });
+    }
+
+    private void notifyError(String header, String message) {
+        Notifications.create().owner(stage).title(header).text(message).hideAfter(Duration.seconds(12))
+                .position(Pos.BOTTOM_RIGHT).showError();
+        lastNotification = header + ": " + message;
+    }
+
+    private void notifyInfo(String message) {
+        Notifications.create().owner(stage).title("DSV Studio").text(message).hideAfter(Duration.seconds(5))
+                .position(Pos.BOTTOM_RIGHT).showInformation();
+        lastNotification = message;
+    }
+
+    /** The last notification shown (tests check what a user was told). */
+    public String lastNotification() {
+        return lastNotification;
     }
 
     private ScrollPane buildDetails() {
@@ -143,56 +415,11 @@ public final class MainWindow {
         details.setHgap(16);
         details.setVgap(8);
         details.setId("modelDetails");
-        VBox box = new VBox(16, title, details, new Separator(), buildRunPanel());
+        VBox box = new VBox(16, title, details);
         box.setPadding(new Insets(20));
         ScrollPane scroll = new ScrollPane(box);
         scroll.setFitToWidth(true);
         return scroll;
-    }
-
-    /** Preset, candidates per class, seed, Generate / Cancel, progress, and the live thumbnails. */
-    private VBox buildRunPanel() {
-        RunViewModel run = model.run();
-        Label header = new Label("Deep Support Vectors");
-        header.getStyleClass().add("section-header");
-        ChoiceBox<String> preset = new ChoiceBox<>();
-        preset.getItems().setAll(KktPresets.NAMES);
-        preset.setId("preset");
-        preset.valueProperty().bindBidirectional(run.presetProperty());
-        Spinner<Integer> perClass = new Spinner<>(1, 20, 1);
-        perClass.setId("perClass");
-        perClass.setPrefWidth(80);
-        perClass.getValueFactory().valueProperty().bindBidirectional(run.perClassProperty());
-        Spinner<Integer> seed = new Spinner<>(0, Integer.MAX_VALUE, 0);
-        seed.setId("seed");
-        seed.setEditable(true);
-        seed.setPrefWidth(100);
-        seed.getValueFactory().valueProperty().bindBidirectional(run.seedProperty());
-        Button generate = new Button("Generate");
-        generate.setId("generate");
-        generate.setDefaultButton(true);
-        generate.disableProperty().bind(run.runningProperty().or(model.loadedProperty().isNull())
-                .or(model.busyProperty()));
-        generate.setOnAction(e -> {
-            thumbnails.reset(model.loadedProperty().get().card(), run.perClassProperty().get());
-            run.start();
-        });
-        Button cancel = new Button("Cancel");
-        cancel.setId("cancel");
-        cancel.disableProperty().bind(run.runningProperty().not());
-        cancel.setOnAction(e -> run.cancel());
-        HBox controls = new HBox(10, new Label("Preset"), preset, new Label("per class"), perClass, new Label("seed"),
-                seed, generate, cancel);
-        controls.setAlignment(Pos.CENTER_LEFT);
-        ProgressBar bar = new ProgressBar();
-        bar.setId("runProgress");
-        bar.setMaxWidth(Double.MAX_VALUE);
-        bar.progressProperty().bind(run.progressProperty());
-        Label status = new Label();
-        status.setId("runStatus");
-        status.setWrapText(true);
-        status.textProperty().bind(run.statusProperty());
-        return new VBox(10, header, controls, bar, status, thumbnails);
     }
 
     private HBox buildStatusBar() {
@@ -219,6 +446,7 @@ public final class MainWindow {
         }
         ModelCard c = s.card();
         title.setText(c.name());
+        stage.setTitle("DSV Studio — " + c.name());
         int row = 0;
         row = addRow(row, "Architecture", c.width() == null ? c.architecture() : c.architecture() + " (width " + c.width() + ")");
         row = addRow(row, "Parameters", String.format(Locale.ROOT, "%,d", s.parameterCount()));

@@ -1,51 +1,54 @@
 package org.dsvstudio.ui;
 
-import javafx.application.Platform;
-import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.DoubleProperty;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import org.dsvstudio.app.Workbench;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.dsvstudio.app.GenerationPlan;
+import org.dsvstudio.app.RunSpec;
+import org.dsvstudio.kkt.KktConfig;
 import org.dsvstudio.kkt.KktPresets;
-import org.dsvstudio.kkt.KktProgress;
-import org.dsvstudio.kkt.KktResult;
 
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.nio.file.Path;
 
 /**
- * A DeepKKT run started from the window. Snapshots arrive on the compute thread; only the newest is kept and
- * at most one hop to the FX thread is pending at a time, so a fast run cannot flood the UI.
+ * The run panel's settings: preset (or the advanced form's configuration), candidates per class, the class
+ * subset, where candidates start, the seed. {@link #validationProperty()} says, in words, why a run cannot
+ * start yet; {@link #spec()} turns valid settings into a {@link RunSpec}.
  */
 public final class RunViewModel {
 
-    // Properties
     private final StringProperty preset = new SimpleStringProperty("quick");
+    /** The configuration to run: the preset's, or what the advanced form holds (null while it is invalid). */
+    private final ObjectProperty<KktConfig> config = new SimpleObjectProperty<>(KktPresets.quick());
     private final ObjectProperty<Integer> perClass = new SimpleObjectProperty<>(1);
     private final ObjectProperty<Integer> seed = new SimpleObjectProperty<>(0);
-    private final BooleanProperty running = new SimpleBooleanProperty();
-    private final DoubleProperty progress = new SimpleDoubleProperty();
-    private final StringProperty status = new SimpleStringProperty("Press Generate to search for Deep Support Vectors.");
-    private final ObjectProperty<KktProgress> snapshot = new SimpleObjectProperty<>();
-    private final ObjectProperty<KktResult> result = new SimpleObjectProperty<>();
-    private final StringProperty error = new SimpleStringProperty();
+    private final ObjectProperty<GenerationPlan.Init> init = new SimpleObjectProperty<>(GenerationPlan.Init.NOISE);
+    /** Selected class indices; empty = every class. */
+    private final ObservableList<Integer> classes = FXCollections.observableArrayList();
+    /** The attached data folder (start images for init real/other), or null. */
+    private final ObjectProperty<Path> dataFolder = new SimpleObjectProperty<>();
+    private final StringBinding validation;
 
-    private final Workbench workbench;
-    private final AtomicReference<KktProgress> latest = new AtomicReference<>();
-    private final AtomicBoolean hopPending = new AtomicBoolean();
-    private Workbench.Run run;
-
-    RunViewModel(Workbench workbench) {
-        this.workbench = workbench;
+    RunViewModel() {
+        preset.addListener((obs, old, name) -> {
+            if (name != null && KktPresets.NAMES.contains(name)) {
+                config.set(KktPresets.get(name));
+            }
+        });
+        validation = Bindings.createStringBinding(this::validate, config, perClass, seed, init, dataFolder);
     }
 
     public StringProperty presetProperty() {
         return preset;
+    }
+
+    public ObjectProperty<KktConfig> configProperty() {
+        return config;
     }
 
     public ObjectProperty<Integer> perClassProperty() {
@@ -56,81 +59,48 @@ public final class RunViewModel {
         return seed;
     }
 
-    public BooleanProperty runningProperty() {
-        return running;
+    public ObjectProperty<GenerationPlan.Init> initProperty() {
+        return init;
     }
 
-    public DoubleProperty progressProperty() {
-        return progress;
+    public ObservableList<Integer> classes() {
+        return classes;
     }
 
-    public StringProperty statusProperty() {
-        return status;
+    public ObjectProperty<Path> dataFolderProperty() {
+        return dataFolder;
     }
 
-    public ObjectProperty<KktProgress> snapshotProperty() {
-        return snapshot;
+    /** Why a run cannot start, or null when it can. */
+    public StringBinding validationProperty() {
+        return validation;
     }
 
-    public ObjectProperty<KktResult> resultProperty() {
-        return result;
-    }
-
-    public StringProperty errorProperty() {
-        return error;
-    }
-
-    // Commands
-
-    public void start() {
-        if (running.get()) {
-            return;
+    private String validate() {
+        if (config.get() == null) {
+            return "Fix the highlighted advanced settings first.";
         }
-        running.set(true);
-        progress.set(0);
-        result.set(null);
-        snapshot.set(null);
-        status.set("Starting " + preset.get() + " run…");
-        run = workbench.generate(KktPresets.get(preset.get()), perClass.get(), seed.get(), this::onProgress);
-        run.result().whenComplete((r, failure) -> Platform.runLater(() -> {
-            running.set(false);
-            if (failure != null) {
-                status.set("Run failed");
-                error.set(MainViewModel.message(failure));
-                return;
-            }
-            result.set(r);
-            status.set(summary(r));
-        }));
-    }
-
-    public void cancel() {
-        if (run != null) {
-            run.requestCancel();
-            status.set("Cancelling after the current step…");
+        if (perClass.get() == null || perClass.get() < 1) {
+            return "Candidates per class must be at least 1.";
         }
-    }
-
-    private void onProgress(KktProgress p) {
-        latest.set(p);
-        if (hopPending.compareAndSet(false, true)) {
-            Platform.runLater(() -> {
-                hopPending.set(false);
-                KktProgress newest = latest.get();
-                progress.set((double) newest.step() / newest.steps());
-                snapshot.set(newest);
-                status.set(String.format(Locale.ROOT, "Step %d/%d · stationarity %.3f × its λ=0 value · "
-                                + "mean entropy %.2f · %.1f steps/s", newest.step(), newest.steps(),
-                        newest.losses().stationarityRatio(), newest.meanEntropy(), newest.stepsPerSecond()));
-            });
+        if (seed.get() == null) {
+            return "The seed must be a whole number.";
         }
+        if (init.get() != GenerationPlan.Init.NOISE && dataFolder.get() == null) {
+            return "Starting from real images needs a data folder: File → Attach data folder….";
+        }
+        return null;
     }
 
-    static String summary(KktResult r) {
-        String how = r.completed() ? "Done" : "cancelled".equals(r.stopReason()) ? "Cancelled (partial result kept)"
-                : "Stopped: " + r.stopReason();
-        return String.format(Locale.ROOT, "%s · %d steps in %.1f s · %d of %d kept · %.0f %% classified as their "
-                        + "class · entropy %.2f → %.2f", how, r.stepsDone(), r.wallSeconds(), r.kept().size(),
-                r.candidates().size(), 100 * r.primalFeasibility(), r.initialMeanEntropy(), r.finalMeanEntropy());
+    /** The run these settings describe; throws with the validation message when they are not valid. */
+    public RunSpec spec() {
+        String problem = validate();
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        int[] subset = classes.isEmpty() ? null : classes.stream().mapToInt(Integer::intValue).sorted().toArray();
+        GenerationPlan.Init start = init.get();
+        return new RunSpec(config.get(), subset, perClass.get(), null, start,
+                start == GenerationPlan.Init.NOISE ? null : dataFolder.get(), seed.get());
     }
 }

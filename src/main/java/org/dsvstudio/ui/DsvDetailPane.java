@@ -1,0 +1,264 @@
+package org.dsvstudio.ui;
+
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.dsvstudio.app.NearestImages;
+import org.dsvstudio.kkt.Candidate;
+import org.dsvstudio.model.ModelCard;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+/**
+ * Everything about one candidate: the image large, its λ and status, the model's class probabilities as bars,
+ * its entropy and target, and the nearest real training images (filled in by the caller, which owns the data).
+ * Taller than most windows: put it in a ScrollPane.
+ */
+public final class DsvDetailPane extends VBox {
+
+    /** What {@link #setNearestUnavailable} should say while no training data is attached. */
+    public static final String NO_DATA_HINT =
+            "Attach a data folder (File → Attach data folder…, Ctrl+D) to see the nearest real training images.";
+
+    private static final String NEAREST_TITLE = "Nearest training images";
+
+    /** Pixels of the large image; 224 = 8× a 28×28 image, the pixels stay crisp squares. */
+    private static final double IMAGE_SIZE = 224;
+    /** Pixels of a probability bar at 100 %. */
+    private static final double BAR_WIDTH = 140;
+    private static final double NEAREST_SIZE = 64;
+
+    private final Label placeholder = new Label("Select a candidate in the gallery to see its details.");
+    private final VBox content = new VBox(8);
+    private final Label title = new Label();
+    private final ImageView image = new ImageView();
+    private final Label lambda = new Label();
+    private final Label status = new Label();
+    private final Label predicted = new Label();
+    private final Label entropy = new Label();
+    private final Label target = new Label();
+    private final VBox probabilities = new VBox(3);
+    private final Label nearestHeader = new Label();
+    private final VBox nearestBody = new VBox(4);
+    private ModelCard card;
+
+    public DsvDetailPane() {
+        super(8);
+        setId("detailPane");
+        getStyleClass().add("detail-pane");
+        placeholder.getStyleClass().add("gallery-hint");
+        wrapToPaneWidth(placeholder);
+
+        title.getStyleClass().add("detail-title");
+        image.setId("detailImage");
+        image.setSmooth(false);
+        image.setPreserveRatio(true);
+        image.setFitWidth(IMAGE_SIZE);
+        image.setFitHeight(IMAGE_SIZE);
+        StackPane frame = new StackPane(image);
+        frame.getStyleClass().add("detail-image-frame");
+        frame.setMaxWidth(Region.USE_PREF_SIZE);
+
+        lambda.setId("detailLambda");
+        status.setId("detailStatus");
+        predicted.setId("detailPredicted");
+        entropy.setId("detailEntropy");
+        target.setId("detailTarget");
+        wrapToPaneWidth(target);
+        GridPane facts = new GridPane();
+        facts.getStyleClass().add("detail-facts");
+        ColumnConstraints values = new ColumnConstraints();
+        values.setHgrow(Priority.ALWAYS); // the values column takes the width the keys leave, so long ones wrap there
+        facts.getColumnConstraints().setAll(new ColumnConstraints(), values);
+        addFact(facts, 0, "λ", lambda);
+        addFact(facts, 1, "Status", status);
+        addFact(facts, 2, "Predicted", predicted);
+        addFact(facts, 3, "Entropy", entropy);
+        addFact(facts, 4, "Target", target);
+
+        probabilities.setId("detailProbabilities");
+        Label probHeader = new Label("Class probabilities");
+        probHeader.getStyleClass().add("detail-section");
+
+        nearestHeader.getStyleClass().add("detail-section");
+        VBox nearest = new VBox(4, nearestHeader, nearestBody);
+        nearest.setId("detailNearest");
+
+        content.getChildren().setAll(title, frame, facts, probHeader, probabilities, nearest);
+        clear();
+    }
+
+    /**
+     * A long label wraps at the pane's width instead of widening the pane: a wrapping label still asks for its
+     * one-line width unless its preferred width is made small and it may grow to what the pane gives it.
+     */
+    private static void wrapToPaneWidth(Label label) {
+        label.setWrapText(true);
+        label.setPrefWidth(120);
+        label.setMaxWidth(Double.MAX_VALUE);
+    }
+
+    private static void addFact(GridPane grid, int row, String key, Label value) {
+        Label k = new Label(key);
+        k.getStyleClass().add("detail-fact-key");
+        value.getStyleClass().add("detail-fact-value");
+        grid.addRow(row, k, value);
+    }
+
+    /** Shows {@code c}, a candidate of a run of {@code card}'s model; the nearest-images section starts empty. */
+    public void show(ModelCard newCard, Candidate c) {
+        card = Objects.requireNonNull(newCard, "card");
+        Objects.requireNonNull(c, "candidate");
+        List<String> names = card.classNames();
+        title.setText("#" + c.index() + " · " + names.get(c.targetClass()));
+        image.setImage(DsvThumbnails.toImage(c.image01(), card));
+        lambda.setText(String.format(Locale.ROOT, "%.3g", c.lambda()));
+        status.setText(!c.removed() ? "kept (λ ≥ 0: a support vector)"
+                : c.removedAtStep() >= 0 ? "removed at step " + c.removedAtStep() + " (λ fell below 0)"
+                : "removed (λ fell below 0)");
+        predicted.setText(String.format(Locale.ROOT, "%s · %.1f %%", names.get(c.predicted()), 100 * c.confidence()));
+        predicted.getStyleClass().remove("misclassified");
+        if (!c.feasible()) {
+            predicted.getStyleClass().add("misclassified");
+        }
+        // ln K is the entropy of a uniform prediction: the scale the value is read against.
+        entropy.setText(String.format(Locale.ROOT, "%.3f nats (uniform: %.3f)", c.entropy(),
+                Math.log(c.probabilities().length)));
+        target.setText(targetText(c, names));
+        probabilities.getChildren().setAll(IntStream.range(0, c.probabilities().length)
+                .mapToObj(k -> probabilityRow(names.get(k), c.probabilities()[k], k == c.targetClass(),
+                        k == c.predicted(), c.feasible()))
+                .toList());
+        nearestHeader.setText(NEAREST_TITLE);
+        nearestBody.getChildren().clear();
+        getChildren().setAll(content);
+    }
+
+    /** Back to the "select a candidate" hint. */
+    public void clear() {
+        card = null;
+        getChildren().setAll(placeholder);
+    }
+
+    /** The target class; for a soft target (not one-hot) every class with weight, largest first. */
+    private static String targetText(Candidate c, List<String> names) {
+        float[] t = c.target();
+        boolean oneHot = t[c.targetClass()] == 1f;
+        if (oneHot) {
+            return names.get(c.targetClass());
+        }
+        List<String> parts = new ArrayList<>();
+        IntStream.range(0, t.length).filter(k -> t[k] > 0).boxed()
+                .sorted(Comparator.comparingDouble((Integer k) -> t[k]).reversed())
+                .forEach(k -> parts.add(String.format(Locale.ROOT, "%s %.0f %%", names.get(k), 100 * t[k])));
+        return "soft: " + String.join(", ", parts);
+    }
+
+    private static HBox probabilityRow(String name, float p, boolean isTarget, boolean isPredicted, boolean feasible) {
+        Label nameLabel = new Label(name);
+        nameLabel.getStyleClass().add("prob-name");
+        Region bar = new Region();
+        bar.getStyleClass().add("prob-bar");
+        double width = BAR_WIDTH * Math.max(0, Math.min(1, p));
+        bar.setMinWidth(width);
+        bar.setMaxWidth(width);
+        StackPane track = new StackPane(bar);
+        track.getStyleClass().add("prob-track");
+        track.setAlignment(Pos.CENTER_LEFT);
+        track.setMinWidth(BAR_WIDTH);
+        track.setMaxWidth(BAR_WIDTH);
+        Label percent = new Label(String.format(Locale.ROOT, "%.1f %%", 100 * p));
+        percent.getStyleClass().add("prob-percent");
+        // The tag spells out what the highlight means, so the colours need no legend.
+        String tagText = isTarget && isPredicted ? "target · predicted" : isTarget ? "target" : isPredicted ? "predicted" : "";
+        Label tag = new Label(tagText);
+        tag.getStyleClass().add("prob-tag");
+        HBox row = new HBox(6, nameLabel, track, percent, tag);
+        row.setAlignment(Pos.CENTER_LEFT);
+        row.getStyleClass().add("prob-row");
+        if (isTarget) {
+            row.getStyleClass().add("target");
+        }
+        if (isPredicted) {
+            row.getStyleClass().add(feasible ? "predicted" : "predicted-wrong");
+        }
+        return row;
+    }
+
+    /** A small spinner while the caller searches the training data. */
+    public void setNearestLoading() {
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setMaxSize(24, 24);
+        Label text = new Label("Searching the training images…");
+        text.getStyleClass().add("gallery-hint");
+        HBox box = new HBox(8, spinner, text);
+        box.setAlignment(Pos.CENTER_LEFT);
+        nearestHeader.setText(NEAREST_TITLE);
+        nearestBody.getChildren().setAll(box);
+    }
+
+    /** Says why there are no nearest images, e.g. {@link #NO_DATA_HINT}. */
+    public void setNearestUnavailable(String why) {
+        Label hint = new Label(Objects.requireNonNull(why, "why"));
+        hint.getStyleClass().add("gallery-hint");
+        wrapToPaneWidth(hint);
+        nearestHeader.setText(NEAREST_TITLE);
+        nearestBody.getChildren().setAll(hint);
+    }
+
+    /**
+     * Shows {@code matches} (nearest first) as small tiles with class name and distance. The caller must pass
+     * the matches of the candidate shown now (drop results of a search the user has since moved away from).
+     *
+     * @param spaceLabel where the distance was measured, e.g. "pixel space"
+     * @param classNames the data set's class names, indexed by {@link NearestImages.Match#label()}
+     * @throws IllegalStateException if no candidate is shown
+     */
+    public void setNearest(List<NearestImages.Match> matches, String spaceLabel, List<String> classNames) {
+        if (card == null) {
+            throw new IllegalStateException("show a candidate before its nearest training images");
+        }
+        if (matches.isEmpty()) {
+            setNearestUnavailable("No training images to compare with.");
+            return;
+        }
+        nearestHeader.setText(NEAREST_TITLE + " · " + spaceLabel);
+        int pixels = card.channels() * card.height() * card.imageWidth();
+        FlowPane tiles = new FlowPane(6, 6);
+        for (NearestImages.Match m : matches) {
+            if (m.image01().length != pixels) {
+                throw new IllegalArgumentException("training image " + m.index() + " has " + m.image01().length
+                        + " values but the model's images have " + pixels);
+            }
+            ImageView view = new ImageView(DsvThumbnails.toImage(m.image01(), card));
+            view.setSmooth(false);
+            view.setPreserveRatio(true);
+            view.setFitWidth(NEAREST_SIZE);
+            view.setFitHeight(NEAREST_SIZE);
+            Label name = new Label(classNames.get(m.label()));
+            name.getStyleClass().add("gallery-caption");
+            Label distance = new Label(String.format(Locale.ROOT, "d %.3g", m.distance()));
+            distance.getStyleClass().add("gallery-caption");
+            VBox tile = new VBox(1, view, name, distance);
+            tile.setAlignment(Pos.TOP_CENTER);
+            tile.getStyleClass().add("nearest-tile");
+            tile.setUserData(m);
+            tiles.getChildren().add(tile);
+        }
+        nearestBody.getChildren().setAll(tiles);
+    }
+}

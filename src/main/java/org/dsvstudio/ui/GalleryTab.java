@@ -1,0 +1,169 @@
+package org.dsvstudio.ui;
+
+import javafx.application.Platform;
+import javafx.beans.value.ChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.Stage;
+import org.dsvstudio.app.DsvExport;
+import org.dsvstudio.app.Workbench;
+import org.dsvstudio.kkt.Candidate;
+import org.dsvstudio.kkt.KktResult;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * The Gallery tab: the selected job's result (a finished run, or a cancelled one's partial result), the detail
+ * pane of the selected DSV with its nearest real training images when data is attached, and export.
+ */
+public final class GalleryTab extends BorderPane {
+
+    private static final int NEAREST = 6;
+
+    private final MainViewModel model;
+    private final BiConsumer<String, String> onError;
+    private final GalleryView gallery = new GalleryView();
+    private final DsvDetailPane detail = new DsvDetailPane();
+    private final Label header = new Label("No result yet: finished runs appear here.");
+    private final Button export = new Button("Export…");
+    private final ChangeListener<KktResult> onResult = (obs, old, r) -> showResult();
+    private JobViewModel shown;
+    /** Bumped per selection, so a slow nearest-image search cannot overwrite a newer one. */
+    private long request;
+
+    GalleryTab(MainViewModel model, BiConsumer<String, String> onError) {
+        this.model = model;
+        this.onError = onError;
+        setId("galleryTab");
+        header.getStyleClass().add("section-header");
+        header.setId("galleryHeader");
+        export.setId("exportGallery");
+        export.setTooltip(new Tooltip("Write dsvs.json, one PNG per DSV and gallery.png into a folder (Ctrl+E)"));
+        export.setDisable(true);
+        export.setOnAction(e -> export((Stage) getScene().getWindow()));
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox top = new HBox(10, header, grow, export);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.setPadding(new Insets(10, 16, 6, 16));
+        ScrollPane detailScroll = new ScrollPane(detail);
+        detailScroll.setFitToWidth(true);
+        SplitPane split = new SplitPane(gallery, detailScroll);
+        split.setDividerPositions(0.68);
+        setTop(top);
+        setCenter(split);
+        model.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));
+        gallery.selectedProperty().addListener((obs, old, c) -> showDetail(c));
+        model.dataProperty().addListener((obs, old, d) -> showDetail(gallery.selectedProperty().get()));
+    }
+
+    private void follow(JobViewModel job) {
+        if (shown != null) {
+            shown.resultProperty().removeListener(onResult);
+        }
+        shown = job;
+        if (job != null) {
+            job.resultProperty().addListener(onResult);
+        }
+        showResult();
+    }
+
+    private void showResult() {
+        KktResult r = shown == null ? null : shown.resultProperty().get();
+        export.setDisable(r == null);
+        detail.clear();
+        if (r == null) {
+            header.setText(shown == null ? "No result yet: finished runs appear here."
+                    : shown.title() + " — the gallery fills when the run ends or is cancelled.");
+            gallery.clear(shown == null ? "Run DeepKKT to see its candidates here."
+                    : "Waiting for this run to end (a cancelled run shows its partial result).");
+            return;
+        }
+        header.setText(shown.title() + " — " + JobViewModel.summary(r));
+        gallery.show(shown.card(), r);
+    }
+
+    private void showDetail(Candidate c) {
+        long mine = ++request;
+        if (c == null || shown == null) {
+            detail.clear();
+            return;
+        }
+        detail.show(shown.card(), c);
+        Workbench.AttachedData data = model.dataProperty().get();
+        if (data == null) {
+            detail.setNearestUnavailable(DsvDetailPane.NO_DATA_HINT);
+            return;
+        }
+        if (data.train().channels() != shown.card().channels() || data.train().height() != shown.card().height()
+                || data.train().width() != shown.card().imageWidth()) {
+            detail.setNearestUnavailable("The attached data (" + data.train().name() + ") has images of another size.");
+            return;
+        }
+        detail.setNearestLoading();
+        CompletableFuture<java.util.List<org.dsvstudio.app.NearestImages.Match>> f =
+                model.workbench().nearest(c.image01(), NEAREST);
+        f.whenComplete((matches, failure) -> Platform.runLater(() -> {
+            if (mine != request) {
+                return;
+            }
+            if (failure != null) {
+                detail.setNearestUnavailable(MainViewModel.message(failure));
+            } else {
+                detail.setNearest(matches, "pixel space, " + data.train().name(), data.train().classNames());
+            }
+        }));
+    }
+
+    /** Asks for a folder and writes the selected result there in the background. */
+    void export(Stage owner) {
+        KktResult r = shown == null ? null : shown.resultProperty().get();
+        if (r == null) {
+            onError.accept("Nothing to export", "Select a finished or cancelled run first.");
+            return;
+        }
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Export the gallery into a folder");
+        File dir = chooser.showDialog(owner);
+        if (dir != null) {
+            exportTo(dir.toPath(), r, shown);
+        }
+    }
+
+    void exportTo(Path dir, KktResult r, JobViewModel job) {
+        Workbench.ModelSummary m = job.model();
+        DsvExport.Provenance provenance = new DsvExport.Provenance(job.card().name(), m.path().toString(),
+                m.sha256(), "DSV Studio 0.1.0", m.engine(), m.device(), "DSV Studio app: " + job.title(),
+                Instant.now().toString());
+        model.statusProperty().set("Exporting to " + dir + "…");
+        CompletableFuture.runAsync(() -> {
+            try {
+                DsvExport.write(dir, r, job.card(), provenance);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+        }).whenComplete((v, failure) -> Platform.runLater(() -> {
+            if (failure != null) {
+                model.statusProperty().set("Export failed");
+                onError.accept("Export failed", MainViewModel.message(failure));
+            } else {
+                model.statusProperty().set("Exported " + r.candidates().size() + " DSVs to " + dir);
+                model.noticeProperty().set("Exported to " + dir);
+            }
+        }));
+    }
+}

@@ -1,0 +1,240 @@
+package org.dsvstudio.ui;
+
+import javafx.application.Platform;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.dsvstudio.app.RunSpec;
+import org.dsvstudio.app.Workbench;
+import org.dsvstudio.kkt.KktProgress;
+import org.dsvstudio.kkt.KktResult;
+import org.dsvstudio.model.ModelCard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One queued DeepKKT run as the window shows it. The compute thread reports into plain fields; at most one
+ * hop to the FX thread is pending at a time and it carries only the newest snapshot (plus the loss points
+ * gathered since), so a fast run cannot flood the UI.
+ */
+public final class JobViewModel implements Workbench.RunListener {
+
+    /** Where a job stands. */
+    public enum State {
+        QUEUED("queued"), RUNNING("running"), DONE("done"), CANCELLED("cancelled"), STOPPED("stopped"),
+        FAILED("failed");
+
+        private final String label;
+
+        State(String label) {
+            this.label = label;
+        }
+
+        public boolean finished() {
+            return this != QUEUED && this != RUNNING;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** One point of the loss curves. */
+    public record LossPoint(int step, double total, double primal, double stationarity, double stationarityRatio,
+            double priors) {
+    }
+
+    private final int number;
+    private final RunSpec spec;
+    private final Workbench.ModelSummary model;
+    private final ObjectProperty<State> state = new SimpleObjectProperty<>(State.QUEUED);
+    private final DoubleProperty progress = new SimpleDoubleProperty(0);
+    private final StringProperty status = new SimpleStringProperty("waiting for the compute thread");
+    private final ObjectProperty<KktProgress> snapshot = new SimpleObjectProperty<>();
+    private final ObjectProperty<KktResult> result = new SimpleObjectProperty<>();
+    private final StringProperty error = new SimpleStringProperty();
+    private final ObservableList<LossPoint> losses = FXCollections.observableArrayList();
+
+    // compute-thread side
+    private final AtomicReference<KktProgress> latest = new AtomicReference<>();
+    private final List<LossPoint> pendingLosses = new ArrayList<>();
+    private final AtomicBoolean hopPending = new AtomicBoolean();
+    private volatile long startedNanos;
+    private Workbench.Run run;
+
+    JobViewModel(int number, RunSpec spec, Workbench.ModelSummary model) {
+        this.number = number;
+        this.spec = spec;
+        this.model = model;
+    }
+
+    /** Queues this job on the workbench and follows it to its end. */
+    void submit(Workbench workbench) {
+        run = workbench.generate(spec, model.generation(), this);
+        run.result().whenComplete((r, failure) -> Platform.runLater(() -> finish(r, failure)));
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public String title() {
+        return "#" + number + " " + model.card().name() + " · " + spec.title();
+    }
+
+    public RunSpec spec() {
+        return spec;
+    }
+
+    public ModelCard card() {
+        return model.card();
+    }
+
+    /** The model the job was queued for. */
+    public Workbench.ModelSummary model() {
+        return model;
+    }
+
+    public ReadOnlyObjectProperty<State> stateProperty() {
+        return state;
+    }
+
+    public DoubleProperty progressProperty() {
+        return progress;
+    }
+
+    public StringProperty statusProperty() {
+        return status;
+    }
+
+    public ReadOnlyObjectProperty<KktProgress> snapshotProperty() {
+        return snapshot;
+    }
+
+    public ReadOnlyObjectProperty<KktResult> resultProperty() {
+        return result;
+    }
+
+    /** Why the job failed, or null. */
+    public StringProperty errorProperty() {
+        return error;
+    }
+
+    /** The loss curve so far (FX thread). */
+    public ObservableList<LossPoint> losses() {
+        return losses;
+    }
+
+    /** Cancels: a queued job never starts, a running one stops after its current step and keeps its result. */
+    public void cancel() {
+        if (run != null && !state.get().finished()) {
+            run.requestCancel();
+            status.set(state.get() == State.QUEUED ? "cancelling before it starts…" : "cancelling after this step…");
+        }
+    }
+
+    // Workbench.RunListener, on the compute thread
+
+    @Override
+    public void started() {
+        startedNanos = System.nanoTime();
+        Platform.runLater(() -> {
+            if (state.get() == State.QUEUED) {
+                state.set(State.RUNNING);
+                status.set("starting…");
+            }
+        });
+    }
+
+    @Override
+    public void progress(KktProgress p) {
+        double priors = p.losses().tv() + p.losses().norm();
+        synchronized (pendingLosses) {
+            pendingLosses.add(new LossPoint(p.step(), p.losses().total(), p.losses().primal(),
+                    p.losses().stationarity(), p.losses().stationarityRatio(), priors));
+        }
+        latest.set(p);
+        if (hopPending.compareAndSet(false, true)) {
+            Platform.runLater(this::applyLatest);
+        }
+    }
+
+    private void applyLatest() {
+        hopPending.set(false);
+        KktProgress p = latest.get();
+        List<LossPoint> fresh;
+        synchronized (pendingLosses) {
+            fresh = new ArrayList<>(pendingLosses);
+            pendingLosses.clear();
+        }
+        losses.addAll(fresh);
+        if (state.get().finished()) {
+            return;
+        }
+        progress.set((double) p.step() / p.steps());
+        snapshot.set(p);
+        status.set(progressText(p, (System.nanoTime() - startedNanos) / 1e9));
+    }
+
+    static String progressText(KktProgress p, double elapsedSeconds) {
+        double rate = p.stepsPerSecond();
+        String eta = rate > 0 ? " · " + duration((p.steps() - p.step()) / rate) + " left" : "";
+        return String.format(Locale.ROOT, "step %d/%d · %.1f steps/s%s · stationarity %.3f × its λ=0 value"
+                        + " · mean entropy %.2f", p.step(), p.steps(), rate, eta, p.losses().stationarityRatio(),
+                p.meanEntropy());
+    }
+
+    static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return s < 60 ? s + " s" : s < 3600 ? String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
+    }
+
+    private void finish(KktResult r, Throwable failure) {
+        applyLatestIfAny();
+        if (failure != null) {
+            state.set(State.FAILED);
+            String message = MainViewModel.message(failure);
+            status.set("failed: " + message);
+            error.set(message);
+            return;
+        }
+        if (r == null) {
+            state.set(State.CANCELLED);
+            status.set("cancelled before it started");
+            return;
+        }
+        result.set(r);
+        progress.set((double) r.stepsDone() / r.config().steps());
+        state.set(r.completed() ? State.DONE : "cancelled".equals(r.stopReason()) ? State.CANCELLED : State.STOPPED);
+        status.set(summary(r));
+    }
+
+    private void applyLatestIfAny() {
+        if (latest.get() != null) {
+            applyLatest();
+        }
+    }
+
+    static String summary(KktResult r) {
+        String how = r.completed() ? "Done" : "cancelled".equals(r.stopReason()) ? "Cancelled (partial result kept)"
+                : "Stopped: " + r.stopReason();
+        return String.format(Locale.ROOT, "%s · %d steps in %.1f s · %d of %d kept · %.0f %% classified as their "
+                        + "class · entropy %.2f → %.2f", how, r.stepsDone(), r.wallSeconds(), r.kept().size(),
+                r.candidates().size(), 100 * r.primalFeasibility(), r.initialMeanEntropy(), r.finalMeanEntropy());
+    }
+}

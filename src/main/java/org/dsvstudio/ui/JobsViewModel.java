@@ -1,0 +1,60 @@
+package org.dsvstudio.ui;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.dsvstudio.app.RunSpec;
+import org.dsvstudio.app.Workbench;
+
+/**
+ * The queue of DeepKKT runs. They all run on the one compute thread, in the order queued; the list keeps
+ * finished ones (with their results, partial when cancelled) until the user removes them.
+ */
+public final class JobsViewModel {
+
+    private final Workbench workbench;
+    private final ObservableList<JobViewModel> jobs = FXCollections.observableArrayList();
+    private final ObjectProperty<JobViewModel> selected = new SimpleObjectProperty<>();
+    private int counter;
+
+    JobsViewModel(Workbench workbench) {
+        this.workbench = workbench;
+    }
+
+    public ObservableList<JobViewModel> jobs() {
+        return jobs;
+    }
+
+    /** The job the live view and the gallery show. */
+    public ObjectProperty<JobViewModel> selectedProperty() {
+        return selected;
+    }
+
+    /** Queues a run for the model of the given summary and selects it. */
+    public JobViewModel enqueue(RunSpec spec, Workbench.ModelSummary model) {
+        JobViewModel job = new JobViewModel(++counter, spec, model);
+        jobs.add(job);
+        job.submit(workbench);
+        selected.set(job);
+        return job;
+    }
+
+    /** Whether any job is queued or running. */
+    public boolean anyActive() {
+        return jobs.stream().anyMatch(j -> !j.stateProperty().get().finished());
+    }
+
+    /** Removes the finished jobs from the list (their results go with them). */
+    public void clearFinished() {
+        JobViewModel keep = selected.get();
+        jobs.removeIf(j -> j.stateProperty().get().finished());
+        if (keep != null && !jobs.contains(keep)) {
+            selected.set(jobs.isEmpty() ? null : jobs.get(jobs.size() - 1));
+        }
+    }
+
+    public void cancelAll() {
+        jobs.forEach(JobViewModel::cancel);
+    }
+}
