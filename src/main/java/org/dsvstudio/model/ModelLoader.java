@@ -116,8 +116,15 @@ public final class ModelLoader {
             return ModelCard.read(cardFile).validate();
         } catch (ModelLoadException e) {
             throw new ModelLoadException(e.getMessage() + " (" + cardFile + ")", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson's own message carries a source description meant for developers; keep what a user needs
+            var where = e.getLocation();
+            String what = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
+            throw new ModelLoadException("model card " + cardFile + " is not valid JSON: " + what
+                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"),
+                    e);
         } catch (IOException e) {
-            throw new ModelLoadException("model card " + cardFile + " is not valid JSON: "
+            throw new ModelLoadException("model card " + cardFile + " could not be read: "
                     + TorchScriptClassifier.firstLine(e.getMessage()), e);
         }
     }

@@ -166,6 +166,7 @@ public final class CardDialog extends Dialog<CardOverrides> {
         grid.add(checkRow, 1, row++);
 
         save.setId("card-save");
+        save.setSelected(true); // a user who typed the facts once should not have to again
         save.setMnemonicParsing(false); // file names have underscores
         save.setText("Save as " + CardDraft.cardPathFor(ptFile).getFileName() + " beside the model (no questions "
                 + "next time)");

@@ -54,6 +54,8 @@ public final class GalleryTab extends BorderPane {
         export.setId("exportGallery");
         export.setTooltip(new Tooltip("Write dsvs.json, one PNG per DSV and gallery.png into a folder (Ctrl+E)"));
         export.setDisable(true);
+        export.setMinWidth(Region.USE_PREF_SIZE);
+        header.setMinWidth(0);
         export.setOnAction(e -> export((Stage) getScene().getWindow()));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
@@ -62,8 +64,9 @@ public final class GalleryTab extends BorderPane {
         top.setPadding(new Insets(10, 16, 6, 16));
         ScrollPane detailScroll = new ScrollPane(detail);
         detailScroll.setFitToWidth(true);
+        detailScroll.setMinWidth(300);
         SplitPane split = new SplitPane(gallery, detailScroll);
-        split.setDividerPositions(0.68);
+        split.setDividerPositions(0.6);
         setTop(top);
         setCenter(split);
         model.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));

@@ -95,7 +95,9 @@ public final class GalleryView extends BorderPane {
         showRemoved.setId("galleryShowRemoved");
         showRemoved.setTooltip(new Tooltip("Candidates whose λ fell below 0 during the run (not support vectors)"));
 
-        HBox toolbar = new HBox(10, new Label("Sort by"), sort, new Label("Size"), zoom, classFilter, showRemoved);
+        // a FlowPane, so a narrow gallery wraps its tools instead of truncating them
+        FlowPane toolbar = new FlowPane(10, 6, new Label("Sort by"), sort, new Label("Size"), zoom, classFilter,
+                showRemoved);
         toolbar.setAlignment(Pos.CENTER_LEFT);
         toolbar.getStyleClass().add("gallery-toolbar");
         setTop(toolbar);

@@ -25,12 +25,13 @@ public final class JobsPanel extends VBox {
         super(8);
         setId("jobsPanel");
         setPadding(new Insets(12));
-        setPrefWidth(300);
+        setPrefWidth(260);
         getStyleClass().add("side-panel-right");
         Label header = new Label("Jobs");
         header.getStyleClass().add("section-header");
         list = new ListView<>(jobs.jobs());
         list.setId("jobList");
+        list.getStyleClass().add("job-list");
         list.setPlaceholder(new Label("No runs yet.\nPress Generate (Ctrl+G)."));
         list.setCellFactory(l -> new JobCell());
         VBox.setVgrow(list, Priority.ALWAYS);
@@ -76,8 +77,8 @@ public final class JobsPanel extends VBox {
             HBox row = new HBox(6, state, bar, cancel);
             row.setAlignment(Pos.CENTER_LEFT);
             box = new VBox(3, title, row, status);
-            box.setPrefWidth(250);
-            box.setMaxWidth(250);
+            box.setPrefWidth(210);
+            box.setMaxWidth(210);
         }
 
         @Override

@@ -34,7 +34,9 @@ public final class LossChart extends VBox {
             new Curve("stationarity", JobViewModel.LossPoint::stationarity),
             new Curve("priors (TV + norm)", JobViewModel.LossPoint::priors));
     private final ListChangeListener<JobViewModel.LossPoint> onChange = c -> redraw();
+    private final List<XYChart.Series<Number, Number>> series = new java.util.ArrayList<>();
     private ObservableList<JobViewModel.LossPoint> points;
+    private boolean showPriors;
 
     private record Curve(String name, ToDoubleFunction<JobViewModel.LossPoint> value) {
     }
@@ -47,11 +49,25 @@ public final class LossChart extends VBox {
         chart.setPrefHeight(240);
         chart.setMinHeight(180);
         xAxis.setLabel("step");
-        xAxis.setForceZeroInRange(false);
+        // steps are whole numbers: set the range and a round tick unit ourselves (auto-ranging picked 2.5s)
+        xAxis.setAutoRanging(false);
+        xAxis.setMinorTickVisible(false);
+        xAxis.setTickLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Number n) {
+                return Long.toString(Math.round(n.doubleValue()));
+            }
+
+            @Override
+            public Number fromString(String s) {
+                return Double.parseDouble(s);
+            }
+        });
         yAxis.setForceZeroInRange(false);
         for (Curve curve : curves) {
             XYChart.Series<Number, Number> s = new XYChart.Series<>();
             s.setName(curve.name());
+            series.add(s);
             chart.getData().add(s);
         }
         log.setId("lossLogScale");
@@ -63,10 +79,20 @@ public final class LossChart extends VBox {
         getChildren().addAll(chart, log);
     }
 
-    /** Follows a job's loss list (null clears the chart). */
-    public void follow(ObservableList<JobViewModel.LossPoint> list) {
+    /**
+     * Follows a job's loss list (null clears the chart). The priors are drawn only when they are part of the
+     * objective: at weight 0 they are still measured, and their large raw values would only flatten the rest.
+     */
+    public void follow(ObservableList<JobViewModel.LossPoint> list, boolean priorsWeighted) {
         if (points != null) {
             points.removeListener(onChange);
+        }
+        showPriors = priorsWeighted;
+        XYChart.Series<Number, Number> priors = series.get(curves.size() - 1);
+        if (priorsWeighted && !chart.getData().contains(priors)) {
+            chart.getData().add(priors);
+        } else if (!priorsWeighted) {
+            chart.getData().remove(priors);
         }
         points = list;
         if (points != null) {
@@ -77,16 +103,25 @@ public final class LossChart extends VBox {
 
     /** Points currently plotted in the first curve (for tests). */
     public int plottedPoints() {
-        return chart.getData().get(0).getData().size();
+        return series.get(0).getData().size();
     }
 
     private void redraw() {
         boolean logScale = log.isSelected();
         int n = points == null ? 0 : points.size();
         int stride = Math.max(1, (n + MAX_POINTS - 1) / MAX_POINTS);
+        int lastStep = n == 0 ? 10 : Math.max(10, points.get(n - 1).step());
+        double unit = niceUnit(lastStep / 5.0);
+        xAxis.setLowerBound(0);
+        xAxis.setUpperBound(Math.ceil(lastStep / unit) * unit);
+        xAxis.setTickUnit(unit);
         for (int k = 0; k < curves.size(); k++) {
+            if (k == curves.size() - 1 && !showPriors) {
+                series.get(k).getData().clear();
+                continue;
+            }
             Curve curve = curves.get(k);
-            ObservableList<XYChart.Data<Number, Number>> data = chart.getData().get(k).getData();
+            ObservableList<XYChart.Data<Number, Number>> data = series.get(k).getData();
             java.util.ArrayList<XYChart.Data<Number, Number>> fresh = new java.util.ArrayList<>();
             for (int i = 0; i < n; i += stride) {
                 add(fresh, points.get(i), curve, logScale);
@@ -96,6 +131,17 @@ public final class LossChart extends VBox {
             }
             data.setAll(fresh);
         }
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least raw. */
+    static double niceUnit(double raw) {
+        double power = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1))));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * power >= raw) {
+                return m * power;
+            }
+        }
+        return 10 * power;
     }
 
     private static void add(List<XYChart.Data<Number, Number>> out, JobViewModel.LossPoint p, Curve curve,

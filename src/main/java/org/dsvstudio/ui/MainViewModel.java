@@ -28,6 +28,7 @@ public final class MainViewModel {
     private final ObjectProperty<Workbench.ModelSummary> loaded = new SimpleObjectProperty<>();
     private final StringProperty status = new SimpleStringProperty("Starting the engine…");
     private final StringProperty error = new SimpleStringProperty();
+    private String errorTitle = "Something went wrong";
     private final BooleanProperty busy = new SimpleBooleanProperty();
 
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
@@ -82,13 +83,13 @@ public final class MainViewModel {
     public JobViewModel generate() {
         Workbench.ModelSummary model = loaded.get();
         if (model == null) {
-            error.set("Open a model first.");
+            fail("Cannot start a run", "Open a model first.");
             return null;
         }
         try {
             return jobs.enqueue(run.spec(), model);
         } catch (IllegalArgumentException e) {
-            error.set(e.getMessage());
+            fail("Cannot start a run", e.getMessage());
             return null;
         }
     }
@@ -99,7 +100,7 @@ public final class MainViewModel {
         workbench.attachData(folder).whenComplete((d, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 status.set("Could not read " + folder.getFileName());
-                error.set(message(failure));
+                fail("Could not read the data folder", message(failure));
             } else {
                 data.set(d);
                 prefs.setLastDataFolder(folder);
@@ -127,6 +128,16 @@ public final class MainViewModel {
         return error;
     }
 
+    /** What the last error was about (the notification's title). */
+    public String errorTitle() {
+        return errorTitle;
+    }
+
+    private void fail(String title, String message) {
+        errorTitle = title;
+        error.set(message);
+    }
+
     public BooleanProperty busyProperty() {
         return busy;
     }
@@ -137,7 +148,7 @@ public final class MainViewModel {
         workbench.startEngine().whenComplete((engine, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 status.set("Engine failed to start");
-                error.set(message(failure));
+                fail("The engine did not start", message(failure));
             } else {
                 status.set("Ready · " + engine.deviceNote() + " · " + engine.versionLine());
             }
@@ -156,7 +167,7 @@ public final class MainViewModel {
             busy.set(false);
             if (failure != null) {
                 status.set("Could not load " + path.getFileName());
-                error.set(message(failure));
+                fail("Could not open " + path.getFileName(), message(failure));
             } else {
                 loaded.set(summary);
                 status.set("Loaded " + summary.card().name() + " · " + summary.device());

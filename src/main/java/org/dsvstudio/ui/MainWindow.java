@@ -101,7 +101,10 @@ public final class MainWindow {
         root.setBottom(buildStatusBar());
 
         double[] bounds = visibleBounds(prefs.windowBounds());
-        Scene scene = new Scene(root, bounds == null ? 1320 : bounds[2], bounds == null ? 860 : bounds[3]);
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        // first start: large enough for the three panes, never larger than the screen
+        Scene scene = new Scene(root, bounds == null ? Math.min(1560, screen.getWidth() * 0.95) : bounds[2],
+                bounds == null ? Math.min(980, screen.getHeight() * 0.92) : bounds[3]);
         scene.getStylesheets().add(css("studio.css"));
         scene.getStylesheets().add(css("gallery.css"));
         applyTheme(root, prefs.darkTheme());
@@ -121,7 +124,7 @@ public final class MainWindow {
         model.loadedProperty().addListener((obs, old, summary) -> showSummary(summary));
         model.errorProperty().addListener((obs, old, message) -> {
             if (message != null) {
-                notifyError("Something went wrong", message);
+                notifyError(model.errorTitle(), message);
                 model.errorProperty().set(null);
             }
         });
@@ -153,6 +156,11 @@ public final class MainWindow {
         model.startEngine();
         if (!model.samples().isEmpty()) {
             sampleList.getSelectionModel().selectFirst();
+        }
+        // pick up where the user left off: the data folder of the last session, read in the background
+        Path lastData = prefs.lastDataFolder();
+        if (lastData != null && Files.isDirectory(lastData)) {
+            model.attachData(lastData);
         }
     }
 
@@ -314,7 +322,7 @@ public final class MainWindow {
         VBox panel = new VBox(8, header, sampleList, recentHeader, recentList, openFolder, openPt, dataHeader,
                 dataLabel, attach);
         panel.setPadding(new Insets(12));
-        panel.setPrefWidth(260);
+        panel.setPrefWidth(240);
         panel.getStyleClass().add("side-panel");
         return panel;
     }
@@ -393,15 +401,33 @@ public final class MainWindow {
     }
 
     private void notifyError(String header, String message) {
-        Notifications.create().owner(stage).title(header).text(message).hideAfter(Duration.seconds(12))
+        Notifications.create().owner(stage).title(header).text(wrap(message, 72)).hideAfter(Duration.seconds(12))
                 .position(Pos.BOTTOM_RIGHT).showError();
         lastNotification = header + ": " + message;
     }
 
     private void notifyInfo(String message) {
-        Notifications.create().owner(stage).title("DSV Studio").text(message).hideAfter(Duration.seconds(5))
-                .position(Pos.BOTTOM_RIGHT).showInformation();
+        Notifications.create().owner(stage).title("DSV Studio").text(wrap(message, 72))
+                .hideAfter(Duration.seconds(5)).position(Pos.BOTTOM_RIGHT).showInformation();
         lastNotification = message;
+    }
+
+    /** Breaks text at spaces into lines of at most width characters (the popup does not wrap by itself). */
+    static String wrap(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        int lineLength = 0;
+        for (String word : text.split(" ")) {
+            if (lineLength > 0 && lineLength + 1 + word.length() > width) {
+                out.append('\n');
+                lineLength = 0;
+            } else if (lineLength > 0) {
+                out.append(' ');
+                lineLength++;
+            }
+            out.append(word);
+            lineLength += word.length();
+        }
+        return out.toString();
     }
 
     /** The last notification shown (tests check what a user was told). */

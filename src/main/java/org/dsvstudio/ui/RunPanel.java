@@ -77,7 +77,7 @@ public final class RunPanel extends VBox {
 
         classes.setId("classSubset");
         classes.setTitle("all classes");
-        classes.setShowCheckedCount(true);
+        classes.setShowCheckedCount(false);
         classes.setTooltip(new Tooltip("Generate only for the ticked classes (none ticked = every class)"));
         classes.getCheckModel().getCheckedIndices().addListener((ListChangeListener<Integer>) c ->
                 run.classes().setAll(classes.getCheckModel().getCheckedIndices()));
@@ -195,7 +195,7 @@ public final class RunPanel extends VBox {
             jobTitle.setText("No run selected");
             jobStatus.setText("");
             bar.setProgress(0);
-            lossChart.follow(null);
+            lossChart.follow(null, false);
             histogram.show(null, null);
             thumbnails.getChildren().clear();
             return;
@@ -203,7 +203,7 @@ public final class RunPanel extends VBox {
         jobTitle.setText(job.title());
         bar.progressProperty().bind(job.progressProperty());
         jobStatus.textProperty().bind(job.statusProperty());
-        lossChart.follow(job.losses());
+        lossChart.follow(job.losses(), job.spec().config().tvWeight() > 0 || job.spec().config().normWeight() > 0);
         int perClass = job.spec().perClass();
         int[] subset = job.spec().classes();
         thumbnails.reset(job.card(), perClass, subset);

@@ -174,6 +174,7 @@ class MainWindowTest {
         Label title = robot.lookup("#modelTitle").queryAs(Label.class);
         waitUntil(30, () -> "tiny_convnet".equals(title.getText()));
         assertEquals(10, window.viewModel().loadedProperty().get().card().numClasses());
+        assertTrue(Files.isRegularFile(dir.resolve("tiny_convnet.json")), "the card was saved beside the .pt");
     }
 
     /** A corrupt model file gives a notification with the loader's message; the loaded model stays usable. */
