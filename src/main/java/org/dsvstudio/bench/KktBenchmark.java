@@ -388,7 +388,7 @@ public final class KktBenchmark {
         out.printf(Locale.ROOT, "Target ratio ≤ 0.8: %s (%d of %d sizes miss)%n", misses == 0 ? "met" : "MISSED",
                 misses, rows.size());
         out.println("Times are medians of 'steps' timed steps after warm-up. GFLOP/s = analytic FLOPs of the step as"
-                + " written (12·F per image × 2n images, F = 2·forward MACs; see KktBenchmark.stepFlops) / Java median"
+                + " written (7·F per image × 2n images, F = 2·forward MACs; see KktBenchmark.stepFlops) / Java median"
                 + " time; peak = best 1024×1024 float32 matmul with the same threads.");
     }
 

@@ -207,9 +207,9 @@ public final class JobViewModel implements Workbench.RunListener {
     private void finish(KktResult r, Throwable failure) {
         applyLatestIfAny();
         if (failure != null) {
-            state.set(State.FAILED);
             String message = MainViewModel.message(failure);
             status.set("failed: " + message);
+            state.set(State.FAILED);
             error.set(message);
             return;
         }
@@ -220,8 +220,8 @@ public final class JobViewModel implements Workbench.RunListener {
         }
         result.set(r);
         progress.set((double) r.stepsDone() / r.config().steps());
+        status.set(summary(r)); // before the state, whose listeners read it
         state.set(r.completed() ? State.DONE : "cancelled".equals(r.stopReason()) ? State.CANCELLED : State.STOPPED);
-        status.set(summary(r));
     }
 
     private void applyLatestIfAny() {

@@ -149,6 +149,12 @@ public final class MainWindow {
                             notifyError("Run " + job.number() + " failed", message);
                         }
                     });
+                    job.stateProperty().addListener((o, was, state) -> {
+                        if (state == JobViewModel.State.STOPPED) {
+                            notifyError("Run " + job.number() + " stopped early",
+                                    job.statusProperty().get() + " — its last finite state is in the gallery.");
+                        }
+                    });
                 }
             }
         });
