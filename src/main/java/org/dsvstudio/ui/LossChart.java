@@ -77,6 +77,7 @@ public final class LossChart extends VBox {
         });
         VBox.setVgrow(chart, Priority.ALWAYS);
         getChildren().addAll(chart, log);
+        redraw(); // sets the step axis's range and ticks before there is any point
     }
 
     /**
