@@ -69,9 +69,25 @@ public final class KktOptions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Reads --config FILE with messages that name the option and say what is wrong. */
+    private static KktConfig readConfig(Path file) throws IOException {
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new UserInputException("--config " + file + " is a folder, not a JSON file");
+        }
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new UserInputException("--config " + file + " does not exist");
+        }
+        try {
+            return JSON.readValue(file.toFile(), KktConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var where = e.getLocation();
+            throw new UserInputException("--config " + file + " is not valid JSON: " + e.getOriginalMessage()
+                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
+        }
+    }
+
     KktConfig resolve() throws IOException {
-        KktConfig base = configFile != null ? JSON.readValue(configFile.toFile(), KktConfig.class)
-                : KktPresets.get(preset);
+        KktConfig base = configFile != null ? readConfig(configFile) : KktPresets.get(preset);
         ObjectNode node = JSON.valueToTree(base);
         put(node, "steps", steps);
         if (distance != null) {

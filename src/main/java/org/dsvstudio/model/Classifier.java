@@ -56,6 +56,13 @@ public abstract class Classifier implements AutoCloseable {
      */
     public abstract NDArray logits(NDArray normalizedBatch, boolean recordGraph);
 
+    /**
+     * Throws a ModelLoadException when forward does not return one tensor (e.g. a tuple or a dict), before
+     * anything relies on it. Built-in networks always do; loaded ones are checked.
+     */
+    public void checkOutputKind(NDArray normalizedBatch) {
+    }
+
     /** The trainable parameters with their names, in the network's order. Arrays are owned by the model. */
     public List<Pair<String, NDArray>> namedParameters() {
         List<Pair<String, NDArray>> out = new ArrayList<>();

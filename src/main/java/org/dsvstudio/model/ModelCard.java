@@ -50,6 +50,9 @@ public record ModelCard(
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Largest float32 image the app accepts (64 MB: 4096×4096×1 or ~2365×2365×3). */
+    static final double MAX_IMAGE_BYTES = 64.0 * 1024 * 1024;
+
     /** Checks the fields every model needs; throws with a message a user can act on. */
     public ModelCard validate() {
         if (architecture == null || architecture.isBlank()) {
@@ -59,9 +62,17 @@ public record ModelCard(
             throw new ModelLoadException("model card needs 'inputShape' as [C, H, W]");
         }
         for (int d : inputShape) {
-            if (d <= 0 || d > 4096) {
+            if (d <= 0) {
                 throw new ModelLoadException("model card 'inputShape' has an impossible size: " + d);
             }
+        }
+        // memory guard, before any tensor of this shape is allocated
+        double bytes = 4.0 * inputShape[0] * inputShape[1] * inputShape[2];
+        if (bytes > MAX_IMAGE_BYTES) {
+            throw new ModelLoadException(String.format(java.util.Locale.ROOT, "input shape %d×%d×%d is too large: one"
+                    + " image would take %s (the limit is 64 MB per image)", inputShape[0], inputShape[1],
+                    inputShape[2], bytes >= 1e9 ? String.format(java.util.Locale.ROOT, "%.1f GB", bytes / 1e9)
+                            : String.format(java.util.Locale.ROOT, "%.1f MB", bytes / 1e6)));
         }
         if (classNames == null || classNames.size() < 2) {
             throw new ModelLoadException("model card needs at least two 'classNames'");

@@ -135,28 +135,33 @@ public final class ModelLoader {
         try (NDManager scope = classifier.manager().newSubManager()) {
             NDArray x = scope.zeros(new Shape(1, card.channels(), card.height(), card.imageWidth()),
                     classifier.dataType());
+            String name = classifier.source() == null ? "the model" : classifier.source().getFileName().toString();
             NDArray logits;
             try {
+                classifier.checkOutputKind(x);
                 logits = classifier.logits(x, false);
             } catch (ModelLoadException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new ModelLoadException("the model fails on a " + x.getShape() + " input (is --input-shape "
-                        + "right?): " + TorchScriptClassifier.firstLine(e.getMessage()), e);
+                throw new ModelLoadException(String.format("%s rejected an input of shape 1×%d×%d×%d (--input-shape"
+                        + " %d,%d,%d): the model may expect another shape (libtorch: %s)", name, card.channels(),
+                        card.height(), card.imageWidth(), card.channels(), card.height(), card.imageWidth(),
+                        TorchScriptClassifier.cause(e.getMessage())), e);
             }
             Shape s = logits.getShape();
             if (s.dimension() != 2 || s.get(0) != 1) {
-                throw new ModelLoadException("the model returns shape " + s + " for one image; DSV Studio needs "
-                        + "N×K logits");
+                throw new ModelLoadException(name + " returns shape " + s + " for one image; DSV Studio needs N×K"
+                        + " logits");
             }
             if (s.get(1) != card.numClasses()) {
-                throw new ModelLoadException("the model returns " + s.get(1) + " logits but the card names "
+                throw new ModelLoadException(name + " returns " + s.get(1) + " logits but the card names "
                         + card.numClasses() + " classes");
             }
             float[] values = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
             for (float v : values) {
                 if (!Float.isFinite(v)) {
-                    throw new ModelLoadException("the model returns NaN or infinite logits on a zero image");
+                    throw new ModelLoadException(name + " returns NaN or infinite logits for a blank (all-zero)"
+                            + " input: its weights or its code are broken");
                 }
             }
         }

@@ -6,7 +6,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.repository.zoo.Criteria;
@@ -34,6 +36,7 @@ public final class TorchScriptClassifier extends Classifier {
     }
 
     public static TorchScriptClassifier load(Path ptFile, ModelCard card, Device device) {
+        TorchScriptArchive.check(ptFile); // before libtorch's native reader sees the bytes
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(ptFile)
@@ -62,6 +65,41 @@ public final class TorchScriptClassifier extends Classifier {
             throw new ModelLoadException("cannot use TorchScript model " + ptFile.getFileName() + ": "
                     + firstLine(e.getMessage()), e);
         }
+    }
+
+    @Override
+    public void checkOutputKind(NDArray normalizedBatch) {
+        String name = normalizedBatch.getName();
+        normalizedBatch.setName(null);
+        try (IValue in = IValue.from((PtNDArray) normalizedBatch);
+                IValue out = IValueUtils.forward(block, new IValue[] {in})) {
+            if (!out.isTensor()) {
+                String kind = out.isTuple() ? "a tuple" : out.isMap() ? "a dict" : out.isList() || out.isTensorList()
+                        ? "a list" : "a " + out.getType();
+                throw new ModelLoadException(source().getFileName() + " returns " + kind + ", not one N×K tensor of"
+                        + " logits: export the classifier so that forward returns only the logits");
+            }
+        } finally {
+            normalizedBatch.setName(name);
+        }
+    }
+
+    /**
+     * The line of a libtorch error that says what went wrong: TorchScript wraps it in a traceback whose first
+     * line is only "The following operation failed in the TorchScript interpreter".
+     */
+    static String cause(String message) {
+        if (message == null) {
+            return "no details";
+        }
+        String found = null;
+        for (String line : message.split("\\R")) {
+            String l = line.strip();
+            if (l.startsWith("RuntimeError:")) {
+                found = l.substring("RuntimeError:".length()).strip();
+            }
+        }
+        return found != null && !found.isEmpty() ? found : firstLine(message);
     }
 
     static String firstLine(String message) {

@@ -1,0 +1,322 @@
+#!/usr/bin/python3
+"""Write the bad-input corpus: files a user might hand DSV Studio, and what DSV Studio must answer.
+
+Run with Debian's torch (python3-torch), from anywhere:
+
+    /usr/bin/python3 scripts/make_bad_inputs.py
+
+Writes src/test/resources/bad-inputs/: the files of every case and cases.json, one entry per case:
+  id        short name
+  what      what the case is, in words
+  args      the command line (after "dsv-studio"); {dir} stands for the corpus folder, {tmp} for a fresh
+            empty folder the test provides (outputs go there)
+  expect    the exact line a user must see on stderr, after "dsv-studio: error: " ({dir} as above); the
+            CLI must exit 2 with that one line. null for the cases that must work (exit 0).
+  app       how the app's loading code meets the same input: "open" (Workbench.open of args[1] with the
+            card flags) or "data" (Workbench.attachData of the --data folder, which reads the train split, so
+            the data cases give the CLI --split train too); absent when the case is a CLI option
+  setup     "chmod000": the test removes the read permission of args[1] first (meaningless as root)
+
+Models are tiny TorchScript modules scripted with fixed seeds. The byte-level reproducibility trick of
+make_test_models.py (PYTHONHASHSEED, relative file name) is reused so reruns give identical files.
+"""
+import json
+import os
+import shutil
+import struct
+import sys
+import zipfile
+
+_REL = os.path.join("scripts", "make_bad_inputs.py")
+if os.environ.get("PYTHONHASHSEED") != "0" or globals().get("__file__") != _REL:
+    os.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    _boot = ("import sys; __file__ = %r; sys.argv[0] = __file__; "
+             "exec(compile(open(__file__).read(), __file__, 'exec'))" % _REL)
+    os.execve(sys.executable, [sys.executable, "-c", _boot] + sys.argv[1:],
+              dict(os.environ, PYTHONHASHSEED="0"))
+
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from typing import Dict, Tuple  # noqa: E402
+
+OUT = os.path.join("src", "test", "resources", "bad-inputs")
+DIGITS = "0,1,2,3,4,5,6,7,8,9"
+CARD_FLAGS = ["--input-shape", "1,28,28", "--classes", DIGITS, "--mean", "0.286", "--std", "0.353"]
+# generate's --classes picks the classes to generate for; a bare .pt's class names go in --class-names there
+GEN_CARD_FLAGS = ["--input-shape", "1,28,28", "--class-names", DIGITS, "--mean", "0.286", "--std", "0.353"]
+
+
+class Conv(nn.Module):
+    """A valid 1x28x28 -> 10 classifier, the base of most model cases."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 14 * 14, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(F.avg_pool2d(F.relu(self.conv(x)), 2).flatten(1))
+
+
+class Wrapped(nn.Module):
+    """A valid Conv inside, so the cases below differ from it only in their output (TorchScript has no super())."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = Conv()
+
+
+class TupleOut(Wrapped):
+    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        y = self.net(x)
+        return y, y
+
+
+class DictOut(Wrapped):
+    def forward(self, x: torch.Tensor) -> Dict[str, torch.Tensor]:
+        return {"logits": self.net(x)}
+
+
+class FlatInput(nn.Module):
+    """Expects N x 784, as an MLP exported without its flatten would."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(784, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x)
+
+
+class NanOut(Wrapped):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x) * float("nan")
+
+
+class InfOut(Wrapped):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x) / 0.0
+
+
+def script(module, name):
+    torch.manual_seed(0)
+    m = module()
+    m.eval()
+    path = os.path.join(OUT, name)
+    torch.jit.save(torch.jit.script(m), path)
+    return path
+
+
+def idx_images(path, count, rows, cols, magic=0x00000803, body=None):
+    with open(path, "wb") as f:
+        f.write(struct.pack(">IIII", magic, count, rows, cols))
+        f.write(body if body is not None else bytes(count * rows * cols))
+
+
+def idx_labels(path, labels):
+    with open(path, "wb") as f:
+        f.write(struct.pack(">II", 0x00000801, len(labels)))
+        f.write(bytes(labels))
+
+
+def png(path):
+    # an 8x8 grey PNG, written by hand so the corpus needs no imaging library
+    import zlib
+    raw = b"".join(b"\x00" + bytes([128] * 8) for _ in range(8))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def main():
+    if os.path.isdir(OUT):
+        shutil.rmtree(OUT)
+    os.makedirs(OUT)
+    cases = []
+
+    def case(id, what, args, expect, app=None, setup=None):
+        entry = {"id": id, "what": what, "args": args, "expect": expect}
+        if app:
+            entry["app"] = app
+        if setup:
+            entry["setup"] = setup
+        cases.append(entry)
+
+    # ---- model files -------------------------------------------------------------------------------
+    good = script(Conv, "good.pt")
+    open(os.path.join(OUT, "empty.pt"), "wb").close()
+    case("empty-file", "an empty .pt", ["info", "{dir}/empty.pt"] + CARD_FLAGS,
+         "not a loadable TorchScript model: empty.pt is empty (0 bytes)", app="open")
+    with open(os.path.join(OUT, "random.pt"), "wb") as f:
+        f.write(bytes((i * 73 + 41) % 256 for i in range(4096)))
+    case("random-bytes", "4 KiB of noise named .pt", ["info", "{dir}/random.pt"] + CARD_FLAGS,
+         "not a loadable TorchScript model: random.pt is not a TorchScript archive (no zip header)", app="open")
+    data = open(good, "rb").read()
+    with open(os.path.join(OUT, "truncated.pt"), "wb") as f:
+        f.write(data[: len(data) // 2])
+    case("truncated", "the first half of a valid TorchScript file", ["info", "{dir}/truncated.pt"] + CARD_FLAGS,
+         "not a loadable TorchScript model: truncated.pt is a damaged or truncated zip archive", app="open")
+    with zipfile.ZipFile(os.path.join(OUT, "not-torchscript.pt"), "w") as z:
+        z.writestr("notes/readme.txt", "just a zip")
+    case("zip-not-torchscript", "a valid zip without a TorchScript archive inside",
+         ["info", "{dir}/not-torchscript.pt"] + CARD_FLAGS,
+         "not a loadable TorchScript model: not-torchscript.pt is a zip archive without TorchScript code"
+         " (no */data.pkl)", app="open")
+    with zipfile.ZipFile(os.path.join(OUT, "zip-slip.pt"), "w") as z:
+        for info_name in ["archive/data.pkl", "../../escaped.txt"]:
+            z.writestr(info_name, "x")
+    case("zip-escape", "a zip whose entries point outside the folder (../../escaped.txt)",
+         ["info", "{dir}/zip-slip.pt"] + CARD_FLAGS,
+         "not a loadable TorchScript model: zip-slip.pt has an entry that escapes the archive"
+         " (../../escaped.txt)", app="open")
+    script(TupleOut, "tuple-output.pt")
+    case("tuple-output", "a model returning a tuple (logits, logits)", ["info", "{dir}/tuple-output.pt"] + CARD_FLAGS,
+         "tuple-output.pt returns a tuple, not one N×K tensor of logits: export the classifier so that forward"
+         " returns only the logits", app="open")
+    script(DictOut, "dict-output.pt")
+    case("dict-output", "a model returning a dict {'logits': ...}", ["info", "{dir}/dict-output.pt"] + CARD_FLAGS,
+         "dict-output.pt returns a dict, not one N×K tensor of logits: export the classifier so that forward"
+         " returns only the logits", app="open")
+    script(FlatInput, "flat-input.pt")
+    case("flat-input", "a model expecting a flat 784-vector, given 1×28×28 images",
+         ["info", "{dir}/flat-input.pt"] + CARD_FLAGS,
+         "flat-input.pt rejected an input of shape 1×1×28×28 (--input-shape 1,28,28): the model may expect another"
+         " shape (libtorch: mat1 and mat2 shapes cannot be multiplied (28x28 and 784x10))", app="open")
+    script(NanOut, "nan-output.pt")
+    case("nan-output", "a model whose logits are NaN", ["info", "{dir}/nan-output.pt"] + CARD_FLAGS,
+         "nan-output.pt returns NaN or infinite logits for a blank (all-zero) input: its weights or its code are"
+         " broken", app="open")
+    script(InfOut, "inf-output.pt")
+    case("inf-output", "a model whose logits are infinite", ["info", "{dir}/inf-output.pt"] + CARD_FLAGS,
+         "inf-output.pt returns NaN or infinite logits for a blank (all-zero) input: its weights or its code are"
+         " broken", app="open")
+    case("class-count", "10 logits but 3 class names", ["info", "{dir}/good.pt", "--input-shape", "1,28,28",
+                                                         "--classes", "a,b,c", "--mean", "0.5", "--std", "0.5"],
+         "good.pt returns 10 logits but the card names 3 classes", app="open")
+    case("wrong-input-shape", "a 1×28×28 model told it takes 3×32×32",
+         ["info", "{dir}/good.pt", "--input-shape", "3,32,32", "--classes", DIGITS, "--mean", "0.5", "--std", "0.5"],
+         "good.pt rejected an input of shape 1×3×32×32 (--input-shape 3,32,32): the model may expect another"
+         " shape (libtorch: Given groups=1, weight of size [4, 1, 3, 3], expected input[1, 3, 32, 32] to have"
+         " 1 channels, but got 3 channels instead)", app="open")
+    case("non-image-rank", "an input shape that is not C,H,W", ["info", "{dir}/good.pt", "--input-shape", "784",
+                                                                "--classes", DIGITS, "--mean", "0.5", "--std", "0.5"],
+         "--input-shape needs three numbers C,H,W, got '784'")
+    case("huge-input", "a declared input of 3×100000×100000 (120 GB per image)",
+         ["info", "{dir}/good.pt", "--input-shape", "3,100000,100000", "--classes", DIGITS, "--mean", "0.5",
+          "--std", "0.5"],
+         "input shape 3×100000×100000 is too large: one image would take 120.0 GB (the limit is 64 MB per image)")
+
+    # ---- model cards and folders -------------------------------------------------------------------
+    os.makedirs(os.path.join(OUT, "card-missing-fields"))
+    shutil.copy(good, os.path.join(OUT, "card-missing-fields", "model.pt"))
+    with open(os.path.join(OUT, "card-missing-fields", "model.json"), "w") as f:
+        json.dump({"name": "half a card", "architecture": "torchscript", "weightsFile": "model.pt"}, f)
+    case("card-missing-fields", "a model.json without input shape, classes or normalization",
+         ["info", "{dir}/card-missing-fields"],
+         "model card needs 'inputShape' as [C, H, W] ({dir}/card-missing-fields/model.json)", app="open")
+    os.makedirs(os.path.join(OUT, "card-garbled"))
+    shutil.copy(good, os.path.join(OUT, "card-garbled", "model.pt"))
+    with open(os.path.join(OUT, "card-garbled", "model.json"), "w") as f:
+        f.write('{"name": "garbled", "architecture": "torchscript", "inputShape": [1, 28')
+    case("card-garbled", "a model.json cut off in the middle", ["info", "{dir}/card-garbled"],
+         "model card {dir}/card-garbled/model.json is not valid JSON: Unexpected end-of-input: expected close"
+         " marker for Array (line 1, column 72)", app="open")
+    os.makedirs(os.path.join(OUT, "unreadable"))
+    shutil.copy(good, os.path.join(OUT, "unreadable", "model.pt"))
+    case("unreadable", "a model file without read permission (the test removes it; root reads anyway)",
+         ["info", "{dir}/unreadable/model.pt"] + CARD_FLAGS,
+         "model not readable (permissions): {dir}/unreadable/model.pt", app="open", setup="chmod000")
+    os.makedirs(os.path.join(OUT, "empty-folder"))
+    with open(os.path.join(OUT, "empty-folder", ".keep"), "w") as f:
+        f.write("")
+    case("folder-not-model", "a folder with neither model.json nor a .pt", ["info", "{dir}/empty-folder"],
+         "not a model folder (no model.json): {dir}/empty-folder", app="open")
+    case("folder-as-config", "a folder given where a config file is expected",
+         ["generate", "{dir}/good.pt", "--per-class", "1", "--steps", "1", "--out", "{tmp}/out", "--config",
+          "{dir}/empty-folder"] + GEN_CARD_FLAGS,
+         "--config {dir}/empty-folder is a folder, not a JSON file")
+
+    # ---- data --------------------------------------------------------------------------------------
+    d = os.path.join(OUT, "idx-bad-magic")
+    os.makedirs(d)
+    idx_images(os.path.join(d, "train-images-idx3-ubyte"), 2, 28, 28, magic=0x00000999)
+    idx_labels(os.path.join(d, "train-labels-idx1-ubyte"), [0, 1])
+    case("idx-wrong-magic", "IDX images with a wrong magic number",
+         ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/idx-bad-magic"] + CARD_FLAGS,
+         "{dir}/idx-bad-magic/train-images-idx3-ubyte: not an IDX3 image file: magic number 0x00000999, expected"
+         " 0x00000803", app="data")
+    d = os.path.join(OUT, "idx-truncated")
+    os.makedirs(d)
+    idx_images(os.path.join(d, "train-images-idx3-ubyte"), 10, 28, 28, body=bytes(100))
+    idx_labels(os.path.join(d, "train-labels-idx1-ubyte"), list(range(10)))
+    case("idx-truncated", "IDX images whose body is shorter than the header says",
+         ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/idx-truncated"] + CARD_FLAGS,
+         "{dir}/idx-truncated/train-images-idx3-ubyte: truncated: 10 images of 28×28 need 7840 bytes after the"
+         " header, found 100", app="data")
+    d = os.path.join(OUT, "cifar-wrong-length")
+    os.makedirs(d)
+    with open(os.path.join(d, "data_batch_1.bin"), "wb") as f:
+        f.write(bytes(3073 * 2 + 100))
+    case("cifar-wrong-length", "a CIFAR-10 batch whose length is not a multiple of 3073 bytes",
+         ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/cifar-wrong-length"] + CARD_FLAGS,
+         "{dir}/cifar-wrong-length/data_batch_1.bin: length 6246 is not a positive multiple of the 3073-byte"
+         " record size (1 label byte + 3072 pixel bytes)", app="data")
+    d = os.path.join(OUT, "images-non-image")
+    for cls in ["cat", "dog"]:
+        os.makedirs(os.path.join(d, cls))
+        png(os.path.join(d, cls, "1.png"))
+    with open(os.path.join(d, "dog", "notes.txt"), "w") as f:
+        f.write("not an image\n")
+    case("image-folder-non-image", "an image folder with a text file among the images",
+         ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/images-non-image"] + CARD_FLAGS,
+         "not an image: {dir}/images-non-image/dog/notes.txt", app="data")
+    d = os.path.join(OUT, "images-empty-class")
+    os.makedirs(os.path.join(d, "cat"))
+    os.makedirs(os.path.join(d, "dog"))
+    png(os.path.join(d, "cat", "1.png"))
+    with open(os.path.join(d, "dog", ".keep"), "w") as f:
+        f.write("")
+    case("image-folder-empty-class", "an image folder with a class folder holding no images",
+         ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/images-empty-class"] + CARD_FLAGS,
+         "{dir}/images-empty-class/dog: class 'dog' has no images", app="data")
+
+    # ---- DeepKKT configuration ---------------------------------------------------------------------
+    gen = ["generate", "{dir}/good.pt", "--steps", "1", "--out", "{tmp}/out"] + GEN_CARD_FLAGS
+    case("negative-weight", "a negative primal weight", gen + ["--per-class", "1", "--primal-weight", "-1"],
+         "primalWeight must be a finite number ≥ 0, got -1.0")
+    case("nan-weight", "a NaN stationarity weight", gen + ["--per-class", "1", "--stationarity-weight", "NaN"],
+         "stationarityWeight must be a finite number ≥ 0, got NaN")
+    case("zero-steps", "zero steps", ["generate", "{dir}/good.pt", "--steps", "0", "--per-class", "1", "--out",
+                                      "{tmp}/out"] + GEN_CARD_FLAGS,
+         "steps must be at least 1, got 0")
+    case("zero-candidates", "zero candidates per class", gen + ["--per-class", "0"],
+         "--per-class must be at least 1")
+    case("soft-label-sum", "a class mix whose weights do not sum to 1", gen + ["--per-class", "1", "--mix", "3:0.3,8:0.3"],
+         "--mix weights must sum to 1, they sum to 0.6")
+    case("unknown-preset", "a preset that does not exist", gen + ["--per-class", "1", "--preset", "fast"],
+         "unknown preset 'fast' (choose one of [quick, standard, paper])")
+    with open(os.path.join(OUT, "config-garbled.json"), "w") as f:
+        f.write('{"steps": 10, "primalWeight": ')
+    case("config-garbled", "a --config file that is not valid JSON", gen + ["--per-class", "1", "--config",
+                                                                         "{dir}/config-garbled.json"],
+         "--config {dir}/config-garbled.json is not valid JSON: Unexpected end-of-input within/between Object"
+         " entries (line 1, column 31)")
+
+    # ---- must work -----------------------------------------------------------------------------------
+    d = os.path.join(OUT, "modèle à tester")
+    os.makedirs(d)
+    shutil.copy(good, os.path.join(d, "mon modèle.pt"))
+    case("spaces-non-ascii", "a path with spaces and non-ASCII characters (must work)",
+         ["info", "{dir}/modèle à tester/mon modèle.pt"] + CARD_FLAGS, None, app="open")
+
+    with open(os.path.join(OUT, "cases.json"), "w", encoding="utf-8") as f:
+        json.dump(cases, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print("%d cases in %s" % (len(cases), OUT))
+
+
+main()
