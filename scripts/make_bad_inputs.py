@@ -99,6 +99,23 @@ class InfOut(Wrapped):
         return self.net(x) / 0.0
 
 
+class NanLater(nn.Module):
+    """Fine for its first `after` forward calls, NaN logits from then on: a run that goes bad mid-way."""
+
+    def __init__(self, after: int):
+        super().__init__()
+        self.net = Conv()
+        self.after = after
+        self.calls = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        y = self.net(x)
+        if self.calls > self.after:
+            y = y * float("nan")
+        return y
+
+
 def script(module, name):
     torch.manual_seed(0)
     m = module()
@@ -305,6 +322,12 @@ def main():
                                                                          "{dir}/config-garbled.json"],
          "--config {dir}/config-garbled.json is not valid JSON: Unexpected end-of-input within/between Object"
          " entries (line 1, column 31)")
+
+    # ---- not a CLI case: the model of the NaN-run test (KktJobTest), fine for its first 12 forward calls
+    torch.manual_seed(0)
+    nan_later = NanLater(12)
+    nan_later.eval()
+    torch.jit.save(torch.jit.script(nan_later), os.path.join(OUT, "nan-later.pt"))
 
     # ---- must work -----------------------------------------------------------------------------------
     d = os.path.join(OUT, "modèle à tester")

@@ -140,7 +140,9 @@ public final class KktJob {
                         if (outcome.nonFinite == null) {
                             break;
                         }
-                        recomputes++;
+                        if (attempt == 0) {
+                            recomputes++; // counts the steps computed again, not the failures
+                        }
                     }
                     if (outcome.nonFinite != null) {
                         stopReason = "stopped at step " + step + ": " + outcome.nonFinite
@@ -181,7 +183,8 @@ public final class KktJob {
             listener.accept(snapshot(step, lastTerms, x, nu, lambda0, removed, lastLogits, numClasses, size,
                     step / wall, recomputes));
         }
-        List<Candidate> candidates = finalCandidates(x, nu, lambda0, removed, removedAt, size, numClasses, type);
+        List<Candidate> candidates = finalCandidates(x, nu, lambda0, removed, removedAt, size, numClasses, type,
+                lastTerms == null ? null : lastLogits);
         double finalEntropy = candidates.stream().filter(cd -> !cd.removed()).mapToDouble(Candidate::entropy)
                 .average().orElse(Double.NaN);
         return new KktResult(config, request.seed(), request.initLabel(), candidates, history, step, stopReason,
@@ -396,8 +399,12 @@ public final class KktJob {
                 images, stepsPerSecond, recomputes);
     }
 
+    /**
+     * The candidates at the end. Their logits are evaluated once more on the final images; where the model
+     * gives non-finite values there (a run stopped by NaN), the last finite step's logits stand in.
+     */
     private List<Candidate> finalCandidates(float[] x, double[] nu, double lambda0, boolean[] removed, int[] removedAt,
-            int size, int numClasses, DataType type) {
+            int size, int numClasses, DataType type, float[] lastFiniteLogits) {
         ModelCard card = model.card();
         int n = nu.length;
         float[] logits = new float[n * numClasses];
@@ -414,6 +421,9 @@ public final class KktJob {
         }
         List<Candidate> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
+            if (lastFiniteLogits != null && !allFinite(logits, i * numClasses, numClasses)) {
+                System.arraycopy(lastFiniteLogits, i * numClasses, logits, i * numClasses, numClasses);
+            }
             float[] l = java.util.Arrays.copyOfRange(logits, i * numClasses, (i + 1) * numClasses);
             float[] p = softmax(logits, i * numClasses, numClasses);
             float[] target = request.targets()[i];
@@ -421,6 +431,15 @@ public final class KktJob {
                     removedAt[i], argMax(p), l, p, entropy(p), toPixels(x, i, size)));
         }
         return out;
+    }
+
+    private static boolean allFinite(float[] values, int from, int count) {
+        for (int j = from; j < from + count; j++) {
+            if (!Float.isFinite(values[j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private float[] toPixels(float[] x, int i, int size) {

@@ -26,10 +26,10 @@ public record LossTerms(double total, double primal, double stationarity, double
                 stationarityAtZero);
     }
 
-    /** The first term that is NaN or infinite, or null. */
+    /** The first term that is NaN or infinite, or null; the parts before the total, which any of them spoils. */
     public String firstNonFinite() {
-        String[] names = {"total", "primal", "stationarity", "primalAug", "stationarityAug", "tv", "norm"};
-        double[] values = {total, primal, stationarity, primalAug, stationarityAug, tv, norm};
+        String[] names = {"primal", "stationarity", "primalAug", "stationarityAug", "tv", "norm", "total"};
+        double[] values = {primal, stationarity, primalAug, stationarityAug, tv, norm, total};
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
                 return names[i];

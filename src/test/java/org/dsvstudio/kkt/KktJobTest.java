@@ -128,6 +128,39 @@ class KktJobTest {
         assertTrue(Double.isFinite(r.initialMeanEntropy()) && Double.isFinite(r.finalMeanEntropy()));
     }
 
+    /**
+     * A model that turns to NaN mid-run (bad-inputs/nan-later.pt: NaN logits after its 12th forward call): the
+     * run stops at that step with the bad term named, and keeps the last finite state.
+     */
+    @Test
+    void aRunThatTurnsNaNStopsWithTheTermNamedAndKeepsTheLastFiniteState() throws Exception {
+        List<KktProgress> progress = new ArrayList<>();
+        KktResult r = compute(() -> {
+            try (Classifier model = ModelLoader.load(resource("bad-inputs/nan-later.pt"), DIGITS, Device.cpu());
+                    AutogradBridge bridge = AutogradBridge.load()) {
+                KktRequest request = new KktRequest(KktRequest.hardTargets(new int[] {0, 3, 7}, 2, 10), null, "noise",
+                        3, config(50, 64));
+                return new KktJob(model, bridge, request).run(progress::add, () -> false);
+            }
+        });
+        assertFalse(r.completed());
+        assertTrue(r.stopReason().contains("primal was not finite twice in a row"), r.stopReason());
+        assertTrue(r.stepsDone() > 0 && r.stepsDone() < 50, "stopped mid-run at step " + r.stepsDone());
+        assertEquals(1, r.nonFiniteRecomputes(), "the bad step was computed again once before stopping");
+        KktProgress last = progress.get(progress.size() - 1);
+        assertEquals(r.stepsDone(), last.step(), "the listener saw the last finite step");
+        for (Candidate c : r.candidates()) {
+            for (float v : c.image01()) {
+                assertTrue(Float.isFinite(v), "images stay finite");
+            }
+            for (float v : c.probabilities()) {
+                assertTrue(Float.isFinite(v), "probabilities come from the last finite step");
+            }
+            assertTrue(Double.isFinite(c.lambda()));
+        }
+        assertTrue(Double.isFinite(r.last().total()), "the history ends with finite terms");
+    }
+
     @Test
     void invalidConfigurationsAreRejectedWithTheFieldNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
