@@ -42,8 +42,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--rss-steps", defaultValue = "2000",
-            description = "Steps of the memory runs (ConvNet, n = 10, once with default JVM options and once with a"
-                    + " fixed pre-touched heap; 0 = skip; default ${DEFAULT-VALUE}).")
+            description = "Steps of the memory runs (ConvNet, n = 10, once with default JVM options and once with the"
+                    + " settings of packaging/dsv-studio; 0 = skip; default ${DEFAULT-VALUE}).")
     int rssSteps;
 
     @Option(names = "--rss-threads", defaultValue = "2", description = "Threads of the memory run (default ${DEFAULT-VALUE}).")
@@ -57,8 +57,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--profile", description = "Also time forward, first backward, second backward and update "
-            + "separately in both languages (and a variant with separate forward passes), and trace one step's "
-            + "operators in each.")
+            + "separately in both languages (and a variant with x and A(x) in one concatenated batch), and trace one"
+            + " step's operators in each.")
     boolean profile;
 
     @Option(names = "--omp-passive", description = "Start the Java and Python children with OMP_WAIT_POLICY=PASSIVE"
