@@ -125,6 +125,11 @@ def script(module, name):
     return path
 
 
+def fixed(name):
+    """A zip entry with a fixed timestamp, so reruns write the same bytes."""
+    return zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+
+
 def idx_images(path, count, rows, cols, magic=0x00000803, body=None):
     with open(path, "wb") as f:
         f.write(struct.pack(">IIII", magic, count, rows, cols))
@@ -178,14 +183,14 @@ def main():
     case("truncated", "the first half of a valid TorchScript file", ["info", "{dir}/truncated.pt"] + CARD_FLAGS,
          "not a loadable TorchScript model: truncated.pt is a damaged or truncated zip archive", app="open")
     with zipfile.ZipFile(os.path.join(OUT, "not-torchscript.pt"), "w") as z:
-        z.writestr("notes/readme.txt", "just a zip")
+        z.writestr(fixed("notes/readme.txt"), "just a zip")
     case("zip-not-torchscript", "a valid zip without a TorchScript archive inside",
          ["info", "{dir}/not-torchscript.pt"] + CARD_FLAGS,
          "not a loadable TorchScript model: not-torchscript.pt is a zip archive without TorchScript code"
          " (no */data.pkl)", app="open")
     with zipfile.ZipFile(os.path.join(OUT, "zip-slip.pt"), "w") as z:
         for info_name in ["archive/data.pkl", "../../escaped.txt"]:
-            z.writestr(info_name, "x")
+            z.writestr(fixed(info_name), "x")
     case("zip-escape", "a zip whose entries point outside the folder (../../escaped.txt)",
          ["info", "{dir}/zip-slip.pt"] + CARD_FLAGS,
          "not a loadable TorchScript model: zip-slip.pt has an entry that escapes the archive"
