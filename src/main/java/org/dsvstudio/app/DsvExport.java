@@ -83,6 +83,7 @@ public final class DsvExport {
         summary.put("stepsDone", result.stepsDone());
         summary.put("stopReason", result.stopReason());
         summary.put("nonFiniteRecomputes", result.nonFiniteRecomputes());
+        summary.put("notes", result.notes());
         summary.put("wallSeconds", result.wallSeconds());
         summary.put("stationarityParameters", result.parameterCount());
         Map<String, Object> root = new LinkedHashMap<>();

@@ -102,6 +102,9 @@ public final class GenerateCommand implements Callable<Integer> {
                                     p.meanEntropy(), count(p.removed(), false), p.stepsPerSecond()),
                             p.step() == p.steps()), cancellation::isCancelled);
                     bar.finish();
+                    if (r.stepsDone() == 0 && r.stopReason() != null && !"cancelled".equals(r.stopReason())) {
+                        return r; // refused before the first step (e.g. memory): nothing worth writing
+                    }
                     DsvExport.write(out, r, c.card(), new DsvExport.Provenance(c.card().name(), c.source().toString(),
                             c.sha256(), "DSV Studio 0.1.0", engine.versionLine(), engine.deviceNote(),
                             DsvCli.commandLine(), Instant.now().toString()));
@@ -110,6 +113,11 @@ public final class GenerateCommand implements Callable<Integer> {
             });
         } finally {
             bar.finish();
+        }
+        result.notes().forEach(note -> err.println("dsv-studio: note: " + note));
+        if (result.stepsDone() == 0 && result.stopReason() != null && !"cancelled".equals(result.stopReason())) {
+            err.println("dsv-studio: " + result.stopReason());
+            return 1;
         }
         stdout.printf(Locale.ROOT, "Wrote %d DSVs (%d kept, primal feasibility %.0f %%) to %s in %.1f s; stationarity "
                         + "%.4g = %.4f × its λ=0 value; mean entropy %.3f → %.3f%n",

@@ -31,12 +31,15 @@ public final class KktJob {
     private final AutogradBridge bridge;
     private final KktRequest request;
     private final KktConfig config;
+    /** Candidates per chunk: the configured size, or smaller when the memory plan says so. */
+    private int chunk;
 
     public KktJob(Classifier model, AutogradBridge bridge, KktRequest request) {
         this.model = model;
         this.bridge = bridge;
         this.request = request;
         this.config = request.config();
+        this.chunk = config.chunkSize();
         int k = model.card().numClasses();
         if (request.targets()[0].length != k) {
             throw new IllegalArgumentException("targets have " + request.targets()[0].length + " entries but the model has "
@@ -88,6 +91,7 @@ public final class KktJob {
         List<String> names = new ArrayList<>();
         Augmenter augmenter = config.usesAugmentation() ? new Augmenter(config.augmentationOrNone()) : null;
         List<LossTerms> history = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         int recomputes = 0;
         String stopReason = null;
         int step = 0;
@@ -110,9 +114,18 @@ public final class KktJob {
             }
             KktLoss loss = new KktLoss(model, bridge, theta, thetaStar, config);
             double statZero = loss.stationarityAtZero();
-            int chunks = (n + config.chunkSize() - 1) / config.chunkSize();
+            MemoryGuard.Plan plan = planMemory(loss, x, nu, removed, hard, lambda0, jobManager, engine, type, size);
+            if (plan.note() != null) {
+                notes.add(plan.note());
+            }
+            boolean refused = plan.refusal() != null;
+            if (refused) {
+                stopReason = plan.refusal(); // no step runs; the result holds the untouched start
+            }
+            chunk = Math.max(1, plan.chunk());
+            int chunks = (n + chunk - 1) / chunk;
 
-            for (step = 0; step < config.steps(); step++) {
+            for (step = 0; !refused && step < config.steps(); step++) {
                 if (cancelled.getAsBoolean()) {
                     stopReason = "cancelled";
                     break;
@@ -128,7 +141,7 @@ public final class KktJob {
                 Augmenter.Draw[] draws = new Augmenter.Draw[chunks];
                 try (NDManager scope = jobManager.newSubManager()) {
                     for (int k = 0; k < chunks; k++) {
-                        int m = chunkEnd(k, n) - k * config.chunkSize();
+                        int m = chunkEnd(k, n) - k * chunk;
                         draws[k] = augmenter == null ? null : augmenter.draw(m, c, h, w, random, scope, type);
                     }
                     StepOutcome outcome = null;
@@ -188,11 +201,41 @@ public final class KktJob {
         double finalEntropy = candidates.stream().filter(cd -> !cd.removed()).mapToDouble(Candidate::entropy)
                 .average().orElse(Double.NaN);
         return new KktResult(config, request.seed(), request.initLabel(), candidates, history, step, stopReason,
-                recomputes, wall, initialEntropy, finalEntropy, theta.stream().mapToLong(NDArray::size).sum(), names);
+                recomputes, wall, initialEntropy, finalEntropy, theta.stream().mapToLong(NDArray::size).sum(), names,
+                notes);
+    }
+
+    /**
+     * Measures what one candidate's step needs (a throwaway evaluation of candidate 0 alone, peak RSS around it)
+     * and plans the chunk size from it and the memory available. Nothing is measured for a one-candidate run or
+     * where the memory available is unknown.
+     */
+    private MemoryGuard.Plan planMemory(KktLoss loss, float[] x, double[] nu, boolean[] removed, boolean[] hard,
+            double lambda0, NDManager jobManager, Engine engine, DataType type, int size) {
+        int n = nu.length;
+        long available = MemoryGuard.availableBytes();
+        if (n == 1 || available < 0) {
+            return MemoryGuard.plan(0, available, config.chunkSize(), n);
+        }
+        int configured = chunk;
+        chunk = 1;
+        boolean peakReset = MemoryGuard.resetPeak();
+        long before = MemoryGuard.rssBytes();
+        try (NDManager scope = jobManager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
+            ChunkArrays a = chunkArrays(0, x, nu, removed, lambda0, scope, type, size, true);
+            Augmenter.Draw draw = config.usesAugmentation()
+                    ? new Augmenter(config.augmentationOrNone()).draw(1, model.card().channels(), model.card().height(),
+                            model.card().imageWidth(), new Random(0), scope, type) : null;
+            loss.evaluate(a.x, a.nu, a.lambdaScale, a.targets, hard[0], draw, null, null, 1, size);
+        } finally {
+            chunk = configured;
+        }
+        long after = peakReset ? MemoryGuard.peakBytes() : MemoryGuard.rssBytes();
+        return MemoryGuard.plan(Math.max(0, after - before), available, configured, n);
     }
 
     private int chunkEnd(int k, int n) {
-        return Math.min(n, (k + 1) * config.chunkSize());
+        return Math.min(n, (k + 1) * chunk);
     }
 
     private record StepOutcome(LossTerms terms, float[] gradX, double[] gradNu, float[] logits, String nonFinite) {
@@ -232,7 +275,7 @@ public final class KktJob {
                 ChunkArrays a = chunkArrays(k, x, nu, removed, lambda0, scope, type, size, true);
                 List<NDArray> restX = totalX == null ? null : minus(totalX, own.get(k).get(0));
                 List<NDArray> restA = totalA == null ? null : minus(totalA, own.get(k).get(1));
-                int from = k * config.chunkSize();
+                int from = k * chunk;
                 boolean allHard = true;
                 for (int i = from; i < chunkEnd(k, n); i++) {
                     allHard &= hard[i];
@@ -275,7 +318,7 @@ public final class KktJob {
     private ChunkArrays chunkArrays(int k, float[] x, double[] nu, boolean[] removed, double lambda0, NDManager scope,
             DataType type, int size, boolean leaves) {
         ModelCard card = model.card();
-        int from = k * config.chunkSize();
+        int from = k * chunk;
         int to = chunkEnd(k, nu.length);
         int m = to - from;
         float[] xs = new float[m * size];
@@ -408,8 +451,8 @@ public final class KktJob {
         ModelCard card = model.card();
         int n = nu.length;
         float[] logits = new float[n * numClasses];
-        for (int from = 0; from < n; from += config.chunkSize()) {
-            int to = Math.min(n, from + config.chunkSize());
+        for (int from = 0; from < n; from += chunk) {
+            int to = Math.min(n, from + chunk);
             try (NDManager scope = model.manager().newSubManager()) {
                 float[] xs = new float[(to - from) * size];
                 System.arraycopy(x, from * size, xs, 0, xs.length);

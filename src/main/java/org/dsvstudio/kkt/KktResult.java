@@ -18,10 +18,12 @@ import java.util.List;
  * @param finalMeanEntropy mean entropy of the kept candidates at the end
  * @param parameterCount number of weights stationarity was applied to
  * @param parameterNames names of those weight tensors
+ * @param notes what the run changed on its own, for the user (e.g. a chunk size lowered to fit memory)
  */
 public record KktResult(KktConfig config, long seed, String initLabel, List<Candidate> candidates,
         List<LossTerms> history, int stepsDone, String stopReason, int nonFiniteRecomputes, double wallSeconds,
-        double initialMeanEntropy, double finalMeanEntropy, long parameterCount, List<String> parameterNames) {
+        double initialMeanEntropy, double finalMeanEntropy, long parameterCount, List<String> parameterNames,
+        List<String> notes) {
 
     public List<Candidate> kept() {
         return candidates.stream().filter(c -> !c.removed()).toList();

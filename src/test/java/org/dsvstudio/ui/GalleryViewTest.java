@@ -82,7 +82,7 @@ class GalleryViewTest {
             }
         }
         return new KktResult(KktPresets.get("quick"), 7, "noise", candidates, List.of(), 200, null, 0, 1.5, 1.0,
-                0.4, 1000, List.of("fc.weight"));
+                0.4, 1000, List.of("fc.weight"), List.of());
     }
 
     @Start
@@ -261,7 +261,7 @@ class GalleryViewTest {
                     random.nextDouble(), image));
         }
         KktResult big = new KktResult(KktPresets.get("quick"), 1, "noise", candidates, List.of(), 200, null, 0, 1, 1,
-                1, 10, List.of("fc.weight"));
+                1, 10, List.of("fc.weight"), List.of());
         long[] nanos = new long[2];
         robot.interact(() -> {
             long t = System.nanoTime();
