@@ -61,13 +61,14 @@ class MemoryGuardTest {
 
     @Test
     void aRunThatWouldNotFitRunsInSmallerChunks() throws Exception {
-        // 4 MB "available": the plan may use 2 MB, and a candidate counts at least 1 MB, so at most 2 per chunk
-        System.setProperty("dsv.memory.available", Long.toString(4 * MB));
-        KktResult r = run(2);
+        // 64 MB "available": the plan may use 32 MB and a candidate counts at least 1 MB, so 36 candidates cannot
+        // share one chunk whatever this machine measures (a tiny model's candidate needs far less than 32 MB)
+        System.setProperty("dsv.memory.available", Long.toString(64 * MB));
+        KktResult r = run(12);
         assertTrue(r.completed(), String.valueOf(r.stopReason()));
         assertEquals(1, r.notes().size(), r.notes().toString());
-        assertTrue(r.notes().get(0).startsWith("chunk size 6 → "), r.notes().get(0));
-        assertEquals(6, r.candidates().size());
+        assertTrue(r.notes().get(0).startsWith("chunk size 36 → "), r.notes().get(0));
+        assertEquals(36, r.candidates().size());
     }
 
     @Test
