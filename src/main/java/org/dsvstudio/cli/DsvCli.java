@@ -1,5 +1,6 @@
 package org.dsvstudio.cli;
 
+import org.dsvstudio.app.AppInfo;
 import org.dsvstudio.data.DataFormatException;
 import org.dsvstudio.model.ModelLoadException;
 import picocli.CommandLine;
@@ -10,7 +11,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.CancellationException;
 
 /** The command line: same code paths as the app, no JavaFX. Exit 0 ok, 2 bad input, 130 cancelled. */
-@Command(name = "dsv-studio", mixinStandardHelpOptions = true, version = "DSV Studio 0.1.0",
+@Command(name = "dsv-studio", mixinStandardHelpOptions = true, version = AppInfo.VERSION,
         description = "Find and inspect the Deep Support Vectors of a trained image classifier.",
         subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, BenchmarkCommand.class, GenerateCommand.class, KktCheckCommand.class, SoakCommand.class,
                 CommandLine.HelpCommand.class})

@@ -1,5 +1,6 @@
 package org.dsvstudio.cli;
 
+import org.dsvstudio.app.AppInfo;
 import org.dsvstudio.app.DsvExport;
 import org.dsvstudio.app.GenerationPlan;
 import org.dsvstudio.data.DatasetLoader;
@@ -106,7 +107,7 @@ public final class GenerateCommand implements Callable<Integer> {
                         return r; // refused before the first step (e.g. memory): nothing worth writing
                     }
                     DsvExport.write(out, r, c.card(), new DsvExport.Provenance(c.card().name(), c.source().toString(),
-                            c.sha256(), "DSV Studio 0.1.0", engine.versionLine(), engine.deviceNote(),
+                            c.sha256(), AppInfo.VERSION, engine.versionLine(), engine.deviceNote(),
                             DsvCli.commandLine(), Instant.now().toString()));
                     return r;
                 }

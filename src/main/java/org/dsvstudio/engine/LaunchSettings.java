@@ -14,10 +14,12 @@ public final class LaunchSettings {
      * through direct buffers that are freed only when the collector runs, and with default options the heap
      * kept touching fresh pages for ~900 DeepKKT steps (RSS +71 % after step 100, measured in docs/benchmark.md).
      * The serial collector: with G1 the same settings left transient RSS spikes (+6 % for one sample in 2 000
-     * steps, twice in two runs); serial stayed within +1.3 %, at the same step time within the noise.
+     * steps, twice in two runs). C1 only (TieredStopAtLevel=1): the C2 compiler's own memory was the rest of the
+     * warm-up growth (2 000 steps: +10.4 % peak with C2, +3.1 % with C1 only), and the step time is libtorch's
+     * (92.4 vs 93.8 ms median, the same within the noise).
      */
     public static final List<String> JVM_OPTIONS = List.of("-Xmn32m", "-XX:MaxDirectMemorySize=64m",
-            "-XX:+UseSerialGC");
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     /**
      * GOMP_SPINCOUNT=1000: libtorch's OpenMP threads (libgomp) spin only briefly before they sleep between

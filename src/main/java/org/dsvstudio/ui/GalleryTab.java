@@ -1,5 +1,6 @@
 package org.dsvstudio.ui;
 
+import org.dsvstudio.app.AppInfo;
 import javafx.application.Platform;
 import javafx.beans.value.ChangeListener;
 import javafx.geometry.Insets;
@@ -150,7 +151,7 @@ public final class GalleryTab extends BorderPane {
     void exportTo(Path dir, KktResult r, JobViewModel job) {
         Workbench.ModelSummary m = job.model();
         DsvExport.Provenance provenance = new DsvExport.Provenance(job.card().name(), m.path().toString(),
-                m.sha256(), "DSV Studio 0.1.0", m.engine(), m.device(), "DSV Studio app: " + job.title(),
+                m.sha256(), AppInfo.VERSION, m.engine(), m.device(), "DSV Studio app: " + job.title(),
                 Instant.now().toString());
         model.statusProperty().set("Exporting to " + dir + "…");
         CompletableFuture.runAsync(() -> {
