@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/fetch-data.sh
+# Java names files in the locale's encoding; under C/POSIX (a bare container) non-ASCII paths break
+case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+  *UTF-8* | *utf8* | *UTF8* | *utf-8*) ;;
+  *) export LC_CTYPE=C.UTF-8; unset LC_ALL ;;
+esac
 if [ -n "${DISPLAY:-}" ]; then
   exec mvn -B test "$@"
 fi

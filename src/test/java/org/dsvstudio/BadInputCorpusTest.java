@@ -49,9 +49,24 @@ class BadInputCorpusTest {
         }
     }
 
+    /**
+     * A private copy of the corpus, made from the source tree by this JVM (which runs with a UTF-8 locale, see
+     * pom.xml): Maven's own resource copy mangles the non-ASCII folder name when Maven runs under C/POSIX.
+     */
     @BeforeAll
-    static void start() {
-        dir = TestSupport.resource("bad-inputs");
+    static void start() throws IOException {
+        Path source = TestSupport.projectRoot().resolve("src/test/resources/bad-inputs");
+        dir = Files.createTempDirectory("bad-inputs-");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path target = dir.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
         TestSupport.engine();
         workbench = new Workbench(DeviceChoice.CPU);
     }
@@ -62,7 +77,8 @@ class BadInputCorpusTest {
     }
 
     static Stream<Case> cases() throws IOException {
-        JsonNode root = new ObjectMapper().readTree(TestSupport.resource("bad-inputs/cases.json").toFile());
+        JsonNode root = new ObjectMapper().readTree(TestSupport.projectRoot()
+                .resolve("src/test/resources/bad-inputs/cases.json").toFile());
         List<Case> out = new ArrayList<>();
         for (JsonNode c : root) {
             List<String> args = new ArrayList<>();
