@@ -37,6 +37,14 @@ public final class Attributions {
         this.size = c.channels() * c.height() * c.imageWidth();
     }
 
+    /** All logits for one normalized image. */
+    public double[] logits(float[] x) {
+        try (NDManager scope = model.manager().newSubManager()) {
+            return model.logits(batch(new float[][] {x}, 0, 1, scope), false).toType(DataType.FLOAT64, false)
+                    .toDoubleArray();
+        }
+    }
+
     /** The model's logit of {@code target} for one normalized image. */
     public double score(float[] x, int target) {
         return scores(new float[][] {x}, target)[0];
