@@ -43,7 +43,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "IMAGE_OR_DIR", description = "A PNG/JPEG, or a folder of them.")
     Path input;
 
-    @Option(names = "--method", defaultValue = "ig", paramLabel = "ig|grad|gradxinput|smoothgrad",
+    @Option(names = "--method", defaultValue = "ig", paramLabel = "ig|grad|gradxinput|smoothgrad|occlusion",
             description = "Attribution method (default ${DEFAULT-VALUE}).")
     String method;
 
@@ -60,6 +60,12 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--sigma", defaultValue = "0.15", description = "SmoothGrad noise std in pixel units [0,1]"
             + " (default ${DEFAULT-VALUE}).")
     double sigma;
+
+    @Option(names = "--window", defaultValue = "4", description = "Occlusion window in pixels (default ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--stride", defaultValue = "2", description = "Occlusion stride in pixels (default ${DEFAULT-VALUE}).")
+    int stride;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
     Path out;
@@ -78,11 +84,12 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("ig", "grad", "gradxinput", "smoothgrad").contains(method)) {
-            throw new UserInputException("unknown --method '" + method + "' (use ig, grad, gradxinput or smoothgrad)");
+        if (!List.of("ig", "grad", "gradxinput", "smoothgrad", "occlusion").contains(method)) {
+            throw new UserInputException("unknown --method '" + method + "' (use ig, grad, gradxinput, smoothgrad or"
+                    + " occlusion)");
         }
-        if (steps < 1 || samples < 1 || !(sigma >= 0)) {
-            throw new UserInputException("--steps and --samples must be at least 1, --sigma ≥ 0");
+        if (steps < 1 || samples < 1 || !(sigma >= 0) || window < 1 || stride < 1) {
+            throw new UserInputException("--steps, --samples, --window and --stride must be at least 1, --sigma ≥ 0");
         }
         List<Path> images = imagesIn(input);
         DjlEngine engine = common.startEngine();
@@ -127,6 +134,8 @@ public final class ExplainCommand implements Callable<Integer> {
                 return a.gradientTimesInput(x, t);
             case "smoothgrad":
                 return a.smoothGrad(x, t, samples, sigma / card.stdOf(0), 1);
+            case "occlusion":
+                return a.occlusion(x, a.blackBaseline(), t, window, stride);
             default:
                 return a.integratedGradients(x, a.blackBaseline(), t, steps);
         }

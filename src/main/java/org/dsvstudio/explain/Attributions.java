@@ -97,6 +97,105 @@ public final class Attributions {
         return avg;
     }
 
+    /**
+     * Occlusion: slide a window (all channels) over the image with the given stride, replace it by the
+     * baseline's pixels, and credit every pixel under the window with the score's drop f(x) − f(occluded),
+     * averaged over the windows covering it (0 where none does).
+     */
+    public float[] occlusion(float[] x, float[] baseline, int target, int window, int stride) {
+        ModelCard c = model.card();
+        int h = c.height();
+        int w = c.imageWidth();
+        int plane = h * w;
+        List<int[]> corners = new java.util.ArrayList<>();
+        for (int r = 0; r + window <= h; r += stride) {
+            for (int col = 0; col + window <= w; col += stride) {
+                corners.add(new int[] {r, col});
+            }
+        }
+        float[][] occluded = new float[corners.size()][];
+        for (int k = 0; k < corners.size(); k++) {
+            float[] o = x.clone();
+            int[] rc = corners.get(k);
+            for (int ch = 0; ch < c.channels(); ch++) {
+                for (int dy = 0; dy < window; dy++) {
+                    for (int dx = 0; dx < window; dx++) {
+                        int i = ch * plane + (rc[0] + dy) * w + rc[1] + dx;
+                        o[i] = baseline[i];
+                    }
+                }
+            }
+            occluded[k] = o;
+        }
+        double fx = score(x, target);
+        double[] drops = scores(occluded, target);
+        float[] sum = new float[size];
+        int[] count = new int[size];
+        for (int k = 0; k < corners.size(); k++) {
+            int[] rc = corners.get(k);
+            for (int ch = 0; ch < c.channels(); ch++) {
+                for (int dy = 0; dy < window; dy++) {
+                    for (int dx = 0; dx < window; dx++) {
+                        int i = ch * plane + (rc[0] + dy) * w + rc[1] + dx;
+                        sum[i] += (float) (fx - drops[k]);
+                        count[i]++;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < size; i++) {
+            sum[i] = count[i] == 0 ? 0 : sum[i] / count[i];
+        }
+        return sum;
+    }
+
+    /**
+     * Spearman rank correlation of |a| and |b| (ties get their mean rank): how alike two maps are, whatever
+     * their scales; the model-randomization sanity check compares a model's map with a re-initialized one's.
+     */
+    public static double rankCorrelationOfMagnitudes(float[] a, float[] b) {
+        double[] ra = ranks(a);
+        double[] rb = ranks(b);
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < ra.length; i++) {
+            ma += ra[i];
+            mb += rb[i];
+        }
+        ma /= ra.length;
+        mb /= rb.length;
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < ra.length; i++) {
+            sab += (ra[i] - ma) * (rb[i] - mb);
+            saa += (ra[i] - ma) * (ra[i] - ma);
+            sbb += (rb[i] - mb) * (rb[i] - mb);
+        }
+        return sab / Math.sqrt(saa * sbb);
+    }
+
+    private static double[] ranks(float[] v) {
+        Integer[] order = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (p, q) -> Float.compare(Math.abs(v[p]), Math.abs(v[q])));
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length;) {
+            int j = i;
+            while (j + 1 < v.length && Math.abs(v[order[j + 1]]) == Math.abs(v[order[i]])) {
+                j++;
+            }
+            double mean = (i + j) / 2.0;
+            for (int k = i; k <= j; k++) {
+                r[order[k]] = mean;
+            }
+            i = j + 1;
+        }
+        return r;
+    }
+
     /** A baseline: every pixel black (pixel value 0, normalized). */
     public float[] blackBaseline() {
         ModelCard c = model.card();

@@ -45,7 +45,7 @@ class ExplainCommandTest {
         CliTest.Result r = CliTest.run("explain", "sample-models/convnet-fashion", png.toString(), "--method",
                 "lime", "--out", dir.resolve("o").toString());
         assertEquals(2, r.exit());
-        assertEquals("dsv-studio: error: unknown --method 'lime' (use ig, grad, gradxinput or smoothgrad)",
+        assertEquals("dsv-studio: error: unknown --method 'lime' (use ig, grad, gradxinput, smoothgrad or occlusion)",
                 r.err().strip());
         assertTrue(Files.notExists(dir.resolve("o")));
     }
