@@ -60,26 +60,12 @@ public final class LambdaHistogram extends BarChart<String, Number> {
         for (double v : kept) {
             counts[Math.min(BINS - 1, (int) ((v - lo) / width))]++;
         }
-        String[] labels = new String[BINS];
-        for (int b = 0; b < BINS; b++) {
-            labels[b] = String.format(Locale.ROOT, "%.3g", lo + (b + 0.5) * width);
-        }
-        boolean distinct = java.util.Arrays.stream(labels).distinct().count() == BINS;
-        if (series.getData().size() == BINS && distinct) {
-            // update the bars in place: replacing them re-creates nodes and CSS on every snapshot (the FX thread's
-            // largest cost during a run)
-            ((CategoryAxis) getXAxis()).getCategories().setAll(labels);
-            for (int b = 0; b < BINS; b++) {
-                series.getData().get(b).setXValue(labels[b]);
-                series.getData().get(b).setYValue(counts[b]);
-            }
-            return;
-        }
         List<XYChart.Data<String, Number>> bars = new ArrayList<>();
         for (int b = 0; b < BINS; b++) {
-            // two bins with one label (a very narrow range) would share a category: number them instead
-            bars.add(new XYChart.Data<>(distinct ? labels[b] : "#" + (b + 1) + " " + labels[b], counts[b]));
+            bars.add(new XYChart.Data<>(String.format(Locale.ROOT, "%.3g", lo + (b + 0.5) * width), counts[b]));
         }
+        // The bars are replaced, not updated in place: changing the X values of live bars while the category
+        // axis re-ranged drew wrong heights (2.5 candidates) at wrong places, seen on screen.
         series.getData().setAll(bars);
     }
 }
