@@ -14,9 +14,7 @@ import org.dsvstudio.model.CardOverrides;
 import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelLoader;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +113,7 @@ public final class Soak {
     private static Sample sample(int at, NDManager system) {
         int live = system instanceof BaseNDManager ? ((BaseNDManager) system).getManagedArrays().size() : -1;
         Runtime rt = Runtime.getRuntime();
-        return new Sample(at, vmRssKb(), live, (rt.totalMemory() - rt.freeMemory()) / 1024);
+        return new Sample(at, KktBenchmark.procStatus("VmRSS"), live, (rt.totalMemory() - rt.freeMemory()) / 1024);
     }
 
     private static void row(PrintWriter out, Sample s) {
@@ -150,18 +148,5 @@ public final class Soak {
                     base.liveArrays(), maxLive));
         }
         out.flush();
-    }
-
-    static long vmRssKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

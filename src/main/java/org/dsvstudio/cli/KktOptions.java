@@ -80,9 +80,8 @@ public final class KktOptions {
         try {
             return JSON.readValue(file.toFile(), KktConfig.class);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            var where = e.getLocation();
-            throw new UserInputException("--config " + file + " is not valid JSON: " + e.getOriginalMessage()
-                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
+            throw new UserInputException("--config " + file + " is not valid JSON: "
+                    + org.dsvstudio.model.ModelLoader.jsonProblem(e));
         }
     }
 

@@ -111,18 +111,23 @@ public final class ModelLoader {
         return TorchScriptClassifier.load(file, card, device);
     }
 
+    /**
+     * What is wrong with a JSON file, in a user's words: Jackson's own message carries a source description
+     * meant for developers ("[Source: REDACTED …]"); this keeps the problem and its line and column.
+     */
+    public static String jsonProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
+        var where = e.getLocation();
+        String what = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
+        return what + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
+    }
+
     public static ModelCard readCard(Path cardFile) {
         try {
             return ModelCard.read(cardFile).validate();
         } catch (ModelLoadException e) {
             throw new ModelLoadException(e.getMessage() + " (" + cardFile + ")", e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            // Jackson's own message carries a source description meant for developers; keep what a user needs
-            var where = e.getLocation();
-            String what = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
-            throw new ModelLoadException("model card " + cardFile + " is not valid JSON: " + what
-                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"),
-                    e);
+            throw new ModelLoadException("model card " + cardFile + " is not valid JSON: " + jsonProblem(e), e);
         } catch (IOException e) {
             throw new ModelLoadException("model card " + cardFile + " could not be read: "
                     + TorchScriptClassifier.firstLine(e.getMessage()), e);
