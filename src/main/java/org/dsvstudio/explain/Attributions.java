@@ -198,14 +198,12 @@ public final class Attributions {
 
     /** A baseline: every pixel black (pixel value 0, normalized). */
     public float[] blackBaseline() {
-        ModelCard c = model.card();
-        float[] b = new float[size];
-        int plane = c.height() * c.imageWidth();
-        for (int i = 0; i < size; i++) {
-            int ch = i / plane;
-            b[i] = (float) ((0 - c.meanOf(ch)) / c.stdOf(ch));
-        }
-        return b;
+        return Baseline.black().normalized(new float[size], model.card());
+    }
+
+    /** The given baseline for the normalized input x, normalized with the card's mean/std (see {@link Baseline}). */
+    public float[] baseline(Baseline baseline, float[] x) {
+        return baseline.normalized(x, model.card());
     }
 
     private float[][] gradients(float[][] xs, int target) {

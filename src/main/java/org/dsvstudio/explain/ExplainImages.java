@@ -102,6 +102,44 @@ public final class ExplainImages {
         return out;
     }
 
+    /**
+     * For maps that are never negative (Grad-CAM): {@link #sideBySide} plus a third panel, the input with the map
+     * laid over it in red (opacity 0.7 × map / max map), to see which part of the object lights up.
+     */
+    public static BufferedImage withOverlay(float[] x, float[] map, ModelCard card, int scale) {
+        BufferedImage two = sideBySide(x, map, card, scale);
+        int h = card.height();
+        int w = card.imageWidth();
+        int plane = h * w;
+        BufferedImage out = new BufferedImage(3 * w * scale + 2 * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(0, 0, out.getWidth(), out.getHeight());
+        g.drawImage(two, 0, 0, null);
+        g.dispose();
+        double max = 1e-12;
+        for (float v : map) {
+            max = Math.max(max, v);
+        }
+        for (int y = 0; y < h; y++) {
+            for (int col = 0; col < w; col++) {
+                int p = y * w + col;
+                int base = two.getRGB(col * scale, y * scale);
+                double alpha = 0.7 * Math.max(0, Math.min(1, map[p] / max));
+                int r = (int) Math.round((1 - alpha) * (base >> 16 & 0xff) + alpha * 255);
+                int gr = (int) Math.round((1 - alpha) * (base >> 8 & 0xff));
+                int b = (int) Math.round((1 - alpha) * (base & 0xff));
+                int rgb = r << 16 | gr << 8 | b;
+                for (int dy = 0; dy < scale; dy++) {
+                    for (int dx = 0; dx < scale; dx++) {
+                        out.setRGB((2 * w + 2 + col) * scale + dx, y * scale + dy, rgb);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private static int to8(double v) {
         return (int) Math.round(255 * Math.max(0, Math.min(1, v)));
     }

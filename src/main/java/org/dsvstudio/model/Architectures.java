@@ -14,8 +14,10 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The built-in networks, written as DJL blocks so they train and run without any Python. */
 public final class Architectures {
@@ -42,6 +44,45 @@ public final class Architectures {
                 return resNet18(numClasses);
             case "linear":
                 return linear(numClasses);
+            default:
+                throw new IllegalArgumentException(
+                        "unknown architecture '" + architecture + "' (choose one of " + NAMES + ")");
+        }
+    }
+
+    /**
+     * The layers of a built-in network whose output is a convolutional feature map (N×C×h×w), by name, with the
+     * index of the child of the top-level SequentialBlock that produces it, in forward order; empty for the
+     * linear model. ConvNet: {@code conv1..conv3}, the ReLU output of each conv block (before its avg-pool).
+     * ResNets: {@code stem} (conv-BN-ReLU) and {@code stageS.blockB}, the output of each residual block (after
+     * the addition and ReLU). The last one is the last feature map before the network's final pooling. Must
+     * follow the builders below.
+     */
+    public static Map<String, Integer> featureLayers(String architecture) {
+        Map<String, Integer> layers = new LinkedHashMap<>();
+        String arch = architecture.toLowerCase(Locale.ROOT);
+        switch (arch) {
+            case "convnet":
+                for (int i = 0; i < 3; i++) {
+                    layers.put("conv" + (i + 1), 4 * i + 2);
+                }
+                return layers;
+            case "resnet8":
+            case "resnet20":
+            case "resnet18": {
+                int perStage = arch.equals("resnet8") ? 1 : arch.equals("resnet20") ? 3 : 2;
+                int stages = arch.equals("resnet18") ? 4 : 3;
+                layers.put("stem", 2);
+                int child = 3;
+                for (int s = 1; s <= stages; s++) {
+                    for (int b = 1; b <= perStage; b++) {
+                        layers.put("stage" + s + ".block" + b, child++);
+                    }
+                }
+                return layers;
+            }
+            case "linear":
+                return layers;
             default:
                 throw new IllegalArgumentException(
                         "unknown architecture '" + architecture + "' (choose one of " + NAMES + ")");

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.Parameter;
@@ -20,6 +21,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** One of the built-in DJL architectures ({@link Architectures}), with weights in DJL's parameter format. */
 public final class BuiltinClassifier extends Classifier {
@@ -88,6 +93,108 @@ public final class BuiltinClassifier extends Classifier {
             data.flush();
         });
         cardToWrite.write(folder.resolve(ModelCard.FILE_NAME));
+    }
+
+    /**
+     * A copy of this network with its weights (and BatchNorm statistics) converted to {@code type}, e.g. float64
+     * for exact checks; an independent model with its own manager.
+     */
+    public BuiltinClassifier copy(DataType type) {
+        NDManager copyManager = NDManager.newBaseManager(manager.getDevice());
+        try {
+            Block copyBlock = Architectures.build(card().architecture(), card().width(), card().numClasses());
+            copyBlock.initialize(copyManager, type, inputShape(card()));
+            List<Parameter> from = new ArrayList<>(block.getParameters().values());
+            List<Parameter> to = new ArrayList<>(copyBlock.getParameters().values());
+            for (int i = 0; i < from.size(); i++) {
+                try (NDArray converted = from.get(i).getArray().toType(type, true)) {
+                    to.get(i).getArray().set(converted.toByteBuffer());
+                }
+            }
+            return new BuiltinClassifier(card(), source(), sha256(), copyManager, copyBlock);
+        } catch (RuntimeException e) {
+            copyManager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The layers whose convolutional feature maps can be read out (Grad-CAM), in forward order; see
+     * {@link Architectures#featureLayers}. Empty for the linear model.
+     */
+    public List<String> featureLayers() {
+        return List.copyOf(Architectures.featureLayers(card().architecture()).keySet());
+    }
+
+    /** The default feature layer: the last one, the last convolutional feature map before the final pooling. */
+    public String defaultFeatureLayer() {
+        List<String> layers = featureLayers();
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("the " + card().architecture() + " architecture has no convolutional"
+                    + " feature maps");
+        }
+        return layers.get(layers.size() - 1);
+    }
+
+    /**
+     * Evaluation-mode forward that also returns a feature map: {@code [activation of layer (N×C×h×w), logits]}.
+     * Records the graph when a gradient collector is open, like {@link #logits}.
+     */
+    public NDList logitsWithFeatures(NDArray normalizedBatch, String layer) {
+        int split = childIndex(layer);
+        List<Block> children = children();
+        NDList current = new NDList(normalizedBatch);
+        NDArray activation = null;
+        for (int i = 0; i < children.size(); i++) {
+            current = children.get(i).forward(store, current, false);
+            if (i == split) {
+                activation = current.singletonOrThrow();
+            }
+        }
+        return new NDList(activation, current.singletonOrThrow());
+    }
+
+    /** The rest of the network after {@code layer}: logits from that layer's activation (evaluation mode). */
+    public NDArray logitsFromFeatures(NDArray activation, String layer) {
+        int split = childIndex(layer);
+        List<Block> children = children();
+        NDList current = new NDList(activation);
+        for (int i = split + 1; i < children.size(); i++) {
+            current = children.get(i).forward(store, current, false);
+        }
+        return current.singletonOrThrow();
+    }
+
+    /** Each feature layer's shape for one image (C, h, w), from one forward pass of a blank image. */
+    public Map<String, Shape> featureShapes() {
+        Map<String, Integer> layers = Architectures.featureLayers(card().architecture());
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        try (NDManager scope = manager.newSubManager()) {
+            NDList current = new NDList(scope.zeros(inputShape(card()), dataType()));
+            List<Block> children = children();
+            for (int i = 0; i < children.size(); i++) {
+                current = children.get(i).forward(store, current, false);
+                for (Map.Entry<String, Integer> e : layers.entrySet()) {
+                    if (e.getValue() == i) {
+                        shapes.put(e.getKey(), current.singletonOrThrow().getShape().slice(1));
+                    }
+                }
+            }
+        }
+        return shapes;
+    }
+
+    private int childIndex(String layer) {
+        Integer index = Architectures.featureLayers(card().architecture()).get(layer);
+        if (index == null) {
+            throw new IllegalArgumentException("no layer '" + layer + "' in " + card().architecture() + " (layers: "
+                    + String.join(", ", featureLayers()) + ")");
+        }
+        return index;
+    }
+
+    private List<Block> children() {
+        return ((SequentialBlock) block).getChildren().values();
     }
 
     private static Shape inputShape(ModelCard card) {
