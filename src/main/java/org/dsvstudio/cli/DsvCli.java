@@ -13,7 +13,9 @@ import java.util.concurrent.CancellationException;
 /** The command line: same code paths as the app, no JavaFX. Exit 0 ok, 2 bad input, 130 cancelled. */
 @Command(name = "dsv-studio", mixinStandardHelpOptions = true, version = AppInfo.VERSION,
         description = "Find and inspect the Deep Support Vectors of a trained image classifier.",
-        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, BenchmarkCommand.class, GenerateCommand.class, KktCheckCommand.class, SoakCommand.class, ExplainCommand.class, BoundaryCommand.class,
+        subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, BenchmarkCommand.class,
+                GenerateCommand.class, KktCheckCommand.class, SoakCommand.class, ExplainCommand.class,
+                BoundaryCommand.class, DistillCommand.class, FaithfulnessCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DsvCli implements Runnable {
 

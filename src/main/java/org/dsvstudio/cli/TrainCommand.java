@@ -21,7 +21,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -89,7 +88,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Architectures.NAMES.contains(arch.toLowerCase(Locale.ROOT))) {
             throw new UserInputException("unknown --arch '" + arch + "' (choose one of " + Architectures.NAMES + ")");
         }
-        TrainConfig config = new TrainConfig(arch.toLowerCase(Locale.ROOT), width, epochs, batchSize, lr, momentum,
+        TrainConfig config = TrainConfig.sgd(arch.toLowerCase(Locale.ROOT), width, epochs, batchSize, lr, momentum,
                 weightDecay, shift, flip, seed, limit).validate();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
@@ -101,14 +100,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (testLimit > 0) {
             test = test.firstPerClass(testLimit);
         }
-        double[][] stats = train.channelMeanStd();
-        ModelCard card = new ModelCard(name != null ? name : out.toAbsolutePath().getFileName().toString(),
-                config.architecture(), "convnet".equals(config.architecture())
-                        ? (width == null ? Architectures.DEFAULT_CONVNET_WIDTH : width) : null,
-                BuiltinClassifier.WEIGHTS_FILE,
-                new int[] {train.channels(), train.height(), train.width()}, train.classNames(),
-                round4(stats[0]), round4(stats[1]), data.toAbsolutePath().getFileName().toString(), null, null, null,
-                null, null).validate();
+        ModelCard card = ClassifierTrainer.freshCard(config, train,
+                name != null ? name : out.toAbsolutePath().getFileName().toString(),
+                data.toAbsolutePath().getFileName().toString());
         DjlEngine engine = common.startEngine();
         err.printf("Training %s on %d images of %s (%s), %d epochs, %s%n", config.architecture(), train.size(),
                 train.name(), engine.deviceNote(), epochs, config.augmentationDescription());
@@ -129,14 +123,14 @@ public final class TrainCommand implements Callable<Integer> {
                     err.printf("Measuring accuracy on %d test images…%n", testSet.size());
                     EvalResult result = Evaluator.evaluate(model, testSet);
                     ModelCard.Provenance provenance = new ModelCard.Provenance(DsvCli.commandLine(), seed,
-                            config.optimizerDescription(), lr, "cosine to 0 over " + epochs + " epochs, per step",
+                            config.optimizerDescription(), lr, config.scheduleDescription(),
                             batchSize, weightDecay, epochs, config.augmentationDescription(), trainSet.size(),
                             Math.round(seconds * 10) / 10.0, Instant.now().toString(), engine.versionLine(),
                             Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
                                     + " " + System.getProperty("os.arch"));
                     ModelCard finished = new ModelCard(card.name(), card.architecture(), card.width(),
                             card.weightsFile(), card.inputShape(), card.classNames(), card.mean(), card.std(),
-                            testSet.name(), result.accuracy(), result.samples(), round4(result.perClassAccuracy()),
+                            testSet.name(), result.accuracy(), result.samples(), ClassifierTrainer.round4(result.perClassAccuracy()),
                             provenance, null);
                     model.save(out, finished);
                     stdout.printf(Locale.ROOT, "Test accuracy %.2f %% on %d images; wrote %s (%.0f s)%n",
@@ -149,9 +143,5 @@ public final class TrainCommand implements Callable<Integer> {
             cancellation.close();
         }
         return 0;
-    }
-
-    static double[] round4(double[] values) {
-        return Arrays.stream(values).map(v -> Double.isNaN(v) ? v : Math.round(v * 10000) / 10000.0).toArray();
     }
 }

@@ -211,6 +211,36 @@ public final class ImageDataset {
         return subset(picked);
     }
 
+    /**
+     * Exactly {@code k} images of every class, drawn without replacement with a {@code java.util.Random(seed)},
+     * in index order.
+     *
+     * @throws IllegalArgumentException if a class has fewer than k images
+     */
+    public ImageDataset samplePerClass(int k, long seed) {
+        return subset(samplePerClassIndices(k, seed));
+    }
+
+    /** The indices {@link #samplePerClass} takes, ascending. */
+    public int[] samplePerClassIndices(int k, long seed) {
+        if (k < 1) {
+            throw new IllegalArgumentException("images per class must be at least 1, got " + k);
+        }
+        Random random = new Random(seed);
+        int[][] byClass = indicesByClass();
+        int[] picked = new int[k * byClass.length];
+        for (int c = 0; c < byClass.length; c++) {
+            if (byClass[c].length < k) {
+                throw new IllegalArgumentException("class '" + classNames.get(c) + "' has " + byClass[c].length
+                        + " images, fewer than " + k);
+            }
+            shuffle(byClass[c], random);
+            System.arraycopy(byClass[c], 0, picked, c * k, k);
+        }
+        Arrays.sort(picked);
+        return picked;
+    }
+
     private int[][] indicesByClass() {
         int[] counts = classCounts();
         int[][] byClass = new int[counts.length][];

@@ -85,6 +85,28 @@ public final class ImageFolderReader {
         return new ImageDataset(name, pixels, labelArray, channels, height, width, classNames);
     }
 
+    /**
+     * One image file as 8-bit planes of {@code channels}×{@code height}×{@code width} (resized if needed; a gray
+     * file gives three equal planes when three channels are asked for).
+     *
+     * @throws DataFormatException if it is not an image, or a colour image is read for a one-channel model
+     */
+    public static byte[] pixels(Path file, int channels, int height, int width) throws IOException {
+        Decoded d = toPlanes(decode(file), width, height);
+        int plane = width * height;
+        if (d.gray()) {
+            byte[] out = new byte[channels * plane];
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(d.planes(), 0, out, c * plane, plane);
+            }
+            return out;
+        }
+        if (channels != 3) {
+            throw new DataFormatException(file, "a colour image, but the model takes " + channels + " channel(s)");
+        }
+        return d.planes();
+    }
+
     /** Non-hidden subfolders ({@code dirs}) or regular files of {@code dir}, sorted by name. */
     private static List<Path> sortedChildren(Path dir, boolean dirs) throws IOException {
         try (Stream<Path> children = Files.list(dir)) {

@@ -207,7 +207,21 @@ public final class Attributions {
     }
 
     private float[][] gradients(float[][] xs, int target) {
+        int k = model.card().numClasses();
+        float[][] weights = new float[xs.length][k];
+        for (float[] w : weights) {
+            w[target] = 1;
+        }
+        return gradientsOf(xs, weights);
+    }
+
+    /**
+     * ∂⟨wᵢ, logits(xᵢ)⟩/∂xᵢ for every image: a class score's gradient is wᵢ = one-hot, a margin's
+     * (z_c − z_k) is e_c − e_k. Normalized units.
+     */
+    public float[][] gradientsOf(float[][] xs, float[][] logitWeights) {
         float[][] out = new float[xs.length][];
+        int k = model.card().numClasses();
         Engine engine = Engine.getEngine("PyTorch");
         for (int from = 0; from < xs.length; from += BATCH) {
             int m = Math.min(BATCH, xs.length - from);
@@ -216,8 +230,12 @@ public final class Attributions {
                 NDArray batch = batch(xs, from, m, scope);
                 batch.setRequiresGradient(true);
                 NDArray logits = model.logits(batch, true);
+                float[] w = new float[m * k];
+                for (int j = 0; j < m; j++) {
+                    System.arraycopy(logitWeights[from + j], 0, w, j * k, k);
+                }
                 // the scores are independent per image, so ∂(Σ scores)/∂x gives each image's own gradient
-                NDArray total = logits.get(new NDIndex(":, {}", target)).sum();
+                NDArray total = logits.mul(scope.create(w, new Shape(m, k)).toType(logits.getDataType(), false)).sum();
                 NDList g = bridge.grad(List.of(total), List.of(batch), List.of(scope.ones(new Shape(),
                         total.getDataType())));
                 g.attach(scope);
@@ -230,18 +248,28 @@ public final class Attributions {
         return out;
     }
 
-    private double[] scores(float[][] xs, int target) {
-        double[] out = new double[xs.length];
+    /** All logits of every image (batched forward, no graph). */
+    public double[][] logitsOf(float[][] xs) {
+        int k = model.card().numClasses();
+        double[][] out = new double[xs.length][];
         for (int from = 0; from < xs.length; from += BATCH) {
             int m = Math.min(BATCH, xs.length - from);
             try (NDManager scope = model.manager().newSubManager()) {
                 double[] l = model.logits(batch(xs, from, m, scope), false).toType(DataType.FLOAT64, false)
                         .toDoubleArray();
-                int k = model.card().numClasses();
                 for (int j = 0; j < m; j++) {
-                    out[from + j] = l[j * k + target];
+                    out[from + j] = java.util.Arrays.copyOfRange(l, j * k, (j + 1) * k);
                 }
             }
+        }
+        return out;
+    }
+
+    private double[] scores(float[][] xs, int target) {
+        double[][] l = logitsOf(xs);
+        double[] out = new double[xs.length];
+        for (int j = 0; j < xs.length; j++) {
+            out[j] = l[j][target];
         }
         return out;
     }

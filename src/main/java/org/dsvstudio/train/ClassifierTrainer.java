@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import org.dsvstudio.data.ImageDataset;
+import org.dsvstudio.model.Architectures;
 import org.dsvstudio.model.BuiltinClassifier;
 import org.dsvstudio.model.ModelCard;
 
@@ -19,8 +20,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Trains a built-in architecture from scratch with SGD + momentum, a cosine learning rate decaying to 0, and
- * weight decay written into the loss. Runs on the compute thread; reports progress and can be cancelled
+ * Trains a built-in architecture from scratch with SGD + momentum or Adam, a cosine learning rate decaying to 0
+ * (or a constant one), and weight decay written into the loss. Runs on the compute thread; reports progress and can be cancelled
  * between steps.
  */
 public final class ClassifierTrainer {
@@ -36,6 +37,24 @@ public final class ClassifierTrainer {
         this.progress = progress;
         this.cancelled = cancelled;
         this.progressEvery = Math.max(1, progressEvery);
+    }
+
+    /**
+     * The card of a network about to be trained on {@code train}: input shape and class names of the data,
+     * normalization = the training split's per-channel mean and std (rounded to 4 decimals).
+     */
+    public static ModelCard freshCard(TrainConfig config, ImageDataset train, String name, String dataName) {
+        double[][] stats = train.channelMeanStd();
+        return new ModelCard(name, config.architecture(), "convnet".equals(config.architecture())
+                ? (config.width() == null ? Architectures.DEFAULT_CONVNET_WIDTH : config.width()) : null,
+                BuiltinClassifier.WEIGHTS_FILE, new int[] {train.channels(), train.height(), train.width()},
+                train.classNames(), round4(stats[0]), round4(stats[1]), dataName, null, null, null, null, null)
+                .validate();
+    }
+
+    public static double[] round4(double[] values) {
+        return java.util.Arrays.stream(values).map(v -> Double.isNaN(v) ? v : Math.round(v * 10000) / 10000.0)
+                .toArray();
     }
 
     /**
@@ -57,10 +76,14 @@ public final class ClassifierTrainer {
     private void run(BuiltinClassifier model, ImageDataset train, ModelCard card) {
         List<NDArray> params = new ArrayList<>();
         List<NDArray> velocity = new ArrayList<>();
+        List<NDArray> second = new ArrayList<>();
         for (Pair<String, NDArray> p : model.namedParameters()) {
             p.getValue().setRequiresGradient(true);
             params.add(p.getValue());
             velocity.add(model.manager().zeros(p.getValue().getShape()));
+            if (config.adam()) {
+                second.add(model.manager().zeros(p.getValue().getShape()));
+            }
         }
         Engine engine = Engine.getEngine("PyTorch");
         Random random = new Random(config.seed());
@@ -80,7 +103,9 @@ public final class ClassifierTrainer {
                     throw new CancellationException("training cancelled at epoch " + epoch + ", step " + step);
                 }
                 int to = Math.min(n, from + config.batchSize());
-                double lr = config.learningRate() * 0.5 * (1 + Math.cos(Math.PI * step / totalSteps));
+                double lr = config.cosine()
+                        ? config.learningRate() * 0.5 * (1 + Math.cos(Math.PI * step / totalSteps))
+                        : config.learningRate();
                 try (NDManager scope = model.manager().newSubManager()) {
                     NDArray x = Batches.augmented(train, order, from, to, card, config.shiftPixels(),
                             config.flip(), random, scope);
@@ -100,7 +125,11 @@ public final class ClassifierTrainer {
                         throw new IllegalStateException("training diverged (loss " + ce + ") at epoch " + epoch
                                 + ", step " + step + "; try a smaller --lr");
                     }
-                    update(params, velocity, (float) lr, scope);
+                    if (config.adam()) {
+                        adamUpdate(params, velocity, second, step + 1, lr);
+                    } else {
+                        update(params, velocity, (float) lr, scope);
+                    }
                     lossSum += ce * (to - from);
                     correct += hits;
                     seen += to - from;
@@ -140,6 +169,31 @@ public final class ClassifierTrainer {
                 p.subi(delta);
             }
             g.subi(g);
+        }
+    }
+
+    /**
+     * Adam (β₁ 0.9, β₂ 0.999, ε 1e-8, bias-corrected) on g + μθ, i.e. weight decay coupled into the gradient
+     * like PyTorch's {@code Adam(weight_decay=μ)}.
+     */
+    private void adamUpdate(List<NDArray> params, List<NDArray> first, List<NDArray> second, long t, double lr) {
+        float mu = (float) config.weightDecay();
+        double c1 = 1 - Math.pow(0.9, t);
+        double c2 = 1 - Math.pow(0.999, t);
+        for (int i = 0; i < params.size(); i++) {
+            NDArray p = params.get(i);
+            try (NDManager scope = p.getManager().newSubManager()) {
+                // temporarily owned by the scope, so every intermediate below is freed with it
+                scope.tempAttachAll(p, first.get(i), second.get(i));
+                NDArray g = p.getGradient();
+                g.attach(scope);
+                NDArray grad = mu > 0 ? g.add(p.mul(mu)) : g;
+                first.get(i).muli(0.9f).addi(grad.mul(0.1f));
+                second.get(i).muli(0.999f).addi(grad.square().muli(0.001f));
+                NDArray denom = second.get(i).div(c2).sqrt().addi(1e-8f);
+                p.subi(first.get(i).div(denom).muli((float) (lr / c1)));
+                g.subi(g);
+            }
         }
     }
 

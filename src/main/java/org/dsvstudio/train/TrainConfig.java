@@ -8,8 +8,10 @@ package org.dsvstudio.train;
  * @param width ConvNet width (null = default)
  * @param epochs passes over the training set
  * @param batchSize mini-batch size
- * @param learningRate peak SGD learning rate, decayed by a cosine to 0 over all steps
- * @param momentum SGD momentum
+ * @param learningRate peak learning rate (decayed by a cosine to 0 over all steps when {@code cosine})
+ * @param momentum SGD momentum (ignored by Adam)
+ * @param optimizer "sgd" (momentum) or "adam" (β 0.9 / 0.999; the paper's choice for training on distilled sets)
+ * @param cosine decay the learning rate by a cosine to 0; false = constant
  * @param weightDecay μ
  * @param shiftPixels random translation ±pixels (zero padding) as augmentation; 0 = none
  * @param flip random horizontal flips (off for digits)
@@ -23,6 +25,8 @@ public record TrainConfig(
         int batchSize,
         double learningRate,
         double momentum,
+        String optimizer,
+        boolean cosine,
         double weightDecay,
         int shiftPixels,
         boolean flip,
@@ -45,14 +49,32 @@ public record TrainConfig(
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("--momentum must be in [0, 1)");
         }
+        if (!"sgd".equals(optimizer) && !"adam".equals(optimizer)) {
+            throw new IllegalArgumentException("optimizer must be sgd or adam, got '" + optimizer + "'");
+        }
         if (shiftPixels < 0 || limit < 0) {
             throw new IllegalArgumentException("--shift and --limit must be ≥ 0");
         }
         return this;
     }
 
+    /** The SGD recipe of the sample models (momentum, cosine to 0). */
+    public static TrainConfig sgd(String architecture, Integer width, int epochs, int batchSize, double learningRate,
+            double momentum, double weightDecay, int shiftPixels, boolean flip, long seed, int limit) {
+        return new TrainConfig(architecture, width, epochs, batchSize, learningRate, momentum, "sgd", true,
+                weightDecay, shiftPixels, flip, seed, limit);
+    }
+
+    public boolean adam() {
+        return "adam".equals(optimizer);
+    }
+
     public String optimizerDescription() {
-        return "SGD, momentum " + momentum;
+        return adam() ? "Adam, β 0.9/0.999" : "SGD, momentum " + momentum;
+    }
+
+    public String scheduleDescription() {
+        return cosine ? "cosine to 0 over " + epochs + " epochs, per step" : "constant";
     }
 
     public String augmentationDescription() {
