@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Regenerates the evidence behind docs/results.md (issue "Evidence"): for each data set and images-per-class
+# K it generates the DSV sets (DeepKKT from noise, from the other data set's images, from real images, and
+# the primal-only baseline from the same noise), scores real images by λ (faithfulness), then trains fresh
+# ConvNets on every set with `distill` (SEEDS seeds each) and writes one JSON per cell under $WORK/results.
+# Resumable: a cell whose JSON exists is skipped, so it can be stopped and restarted at will.
+#   scripts/evidence.sh [DATA=fashion-mnist|mnist] [K=1|10|50] ...   (default: fashion-mnist 10 1, mnist 1 10)
+# Then: /usr/bin/python3 scripts/results_table.py $WORK > docs/results.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=${WORK:-runs/evidence}
+SEEDS=${SEEDS:-5}
+PRESET=${PRESET:-quick}
+JAR=${JAR:-target/dsv-studio.jar}
+export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.dsv-studio/cache}
+J=(java -Xmx6g -Dai.djl.offline=true -jar "$JAR")
+mkdir -p "$WORK/results" "$WORK/sets" "$WORK/logs"
+
+model_of() { case $1 in fashion-mnist) echo sample-models/convnet-fashion ;; mnist) echo sample-models/convnet-mnist ;; esac; }
+other_of() { case $1 in fashion-mnist) echo mnist ;; mnist) echo fashion-mnist ;; esac; }
+
+# generate SETNAME DATA K EXTRA...: one DeepKKT run (seed 0) into $WORK/sets/DATA-kK-SETNAME
+generate() {
+  local name=$1 data=$2 k=$3; shift 3
+  local dir="$WORK/sets/$data-k$k-$name"
+  if [ -f "$dir/dsvs.json" ]; then return; fi
+  echo "$(date +%T) generate $data k=$k $name" >&2
+  "${J[@]}" generate "$(model_of "$data")" --per-class "$k" --seed 0 --preset "$PRESET" --out "$dir.tmp" "$@" \
+    > "$WORK/logs/gen-$data-k$k-$name.log" 2>&1
+  rm -rf "$dir"; mv "$dir.tmp" "$dir"
+}
+
+# distill ROW DATA K IMAGES EXTRA...: SEEDS fresh ConvNets on IMAGES
+distill() {
+  local row=$1 data=$2 k=$3 images=$4; shift 4
+  local out="$WORK/results/$data-k$k-$row.json"
+  if [ -f "$out" ]; then return; fi
+  echo "$(date +%T) distill $data k=$k $row" >&2
+  "${J[@]}" distill --images "$images" --data "data/$data" --seeds "$SEEDS" --out "$out" "$@" \
+    > "$WORK/logs/distill-$data-k$k-$row.log" 2>&1
+}
+
+ranking() {
+  local data=$1 file="$WORK/sets/$1-ranking.json"
+  if [ -f "$WORK/results/$data-faithfulness.json" ]; then return; fi
+  echo "$(date +%T) faithfulness $data" >&2
+  local dsvs="$WORK/sets/$data-k10-dsv-noise"
+  [ -d "$dsvs" ] || dsvs="$WORK/sets/$data-k1-dsv-noise"
+  "${J[@]}" faithfulness "$(model_of "$data")" --data "data/$data" --dsvs "$dsvs" --lambda-images 100 \
+    --margin-images 500 --ranking "$file" --out "$WORK/results/$data-faithfulness.json" \
+    > "$WORK/logs/faithfulness-$data.log" 2>&1
+}
+
+cell() {
+  local data=$1 k=$2 other
+  other=$(other_of "$data")
+  generate primal-only "$data" "$k" --stationarity-weight 0
+  generate dsv-noise "$data" "$k"
+  distill primal-only "$data" "$k" "$WORK/sets/$data-k$k-primal-only"
+  distill dsv-noise "$data" "$k" "$WORK/sets/$data-k$k-dsv-noise"
+  distill random "$data" "$k" "random:$k"
+  ranking "$data"
+  distill top-lambda "$data" "$k" "top-lambda:$k" --ranking "$WORK/sets/$data-ranking.json"
+  generate dsv-other "$data" "$k" --init other --data "data/$other"
+  distill dsv-other "$data" "$k" "$WORK/sets/$data-k$k-dsv-other"
+  generate dsv-real "$data" "$k" --init real --data "data/$data"
+  distill dsv-real "$data" "$k" "$WORK/sets/$data-k$k-dsv-real"
+}
+
+if [ $# -eq 0 ]; then
+  set -- fashion-mnist=10 fashion-mnist=1 mnist=1 mnist=10
+fi
+for spec in "$@"; do
+  cell "${spec%%=*}" "${spec##*=}"
+done
+echo "$(date +%T) done" >&2
