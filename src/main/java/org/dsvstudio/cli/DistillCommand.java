@@ -88,7 +88,8 @@ public final class DistillCommand implements Callable<Integer> {
     CommandSpec spec;
 
     static final int DEFAULT_EPOCHS = 300;
-    static final double DEFAULT_LR = 1e-3;
+    /** The paper's rate; 1e-3 and 3e-3 measured the same within noise (docs/evidence.md). */
+    static final double DEFAULT_LR = 1e-4;
 
     @Override
     public Integer call() throws Exception {
