@@ -262,6 +262,7 @@ public final class Workbench implements AutoCloseable {
                     Pixels.normalize(anchors01[2], card));
             org.dsvstudio.explain.DecisionPlane.Window w = window != null ? window
                     : plane.defaultWindow(org.dsvstudio.explain.DecisionPlane.DEFAULT_EXTENT);
+            started(progress);
             return plane.compute(resolution, w, progress, () -> cancel.get() || ComputeThread.get().isShuttingDown());
         });
         return new Computation<>(f, cancel);
@@ -277,6 +278,7 @@ public final class Workbench implements AutoCloseable {
                 throw new IllegalArgumentException("pick the path's start and end images first");
             }
             ModelCard card = model.card();
+            started(progress);
             return org.dsvstudio.explain.DecisionPath.compute(model, Pixels.normalize(p01, card),
                     Pixels.normalize(q01, card), points, progress,
                     () -> cancel.get() || ComputeThread.get().isShuttingDown());
@@ -301,6 +303,7 @@ public final class Workbench implements AutoCloseable {
             ModelCard card = model.card();
             org.dsvstudio.explain.Attributions attributions = new org.dsvstudio.explain.Attributions(model, bridge);
             double[] out = new double[images.size()];
+            started(progress);
             for (int from = 0; from < images.size(); from += MARGIN_CHUNK) {
                 if (cancel.get() || ComputeThread.get().isShuttingDown()) {
                     throw new java.util.concurrent.CancellationException("margins stopped after " + from + " of "
@@ -368,6 +371,13 @@ public final class Workbench implements AutoCloseable {
                 throw new UncheckedIOException("could not read " + file.getFileName() + ": " + e.getMessage(), e);
             }
         }, DATA_THREAD);
+    }
+
+    /** Tells a waiting caller that its computation left the queue: progress 0. */
+    private static void started(java.util.function.DoubleConsumer progress) {
+        if (progress != null) {
+            progress.accept(0);
+        }
     }
 
     /** The loaded model for a boundary computation (compute thread), or why there is none. */

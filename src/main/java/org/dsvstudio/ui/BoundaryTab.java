@@ -116,13 +116,10 @@ public final class BoundaryTab extends BorderPane {
     // ---------------------------------------------------------------- picking images
 
     private Node buildPicker() {
-        Label title = new Label("Pick an image");
-        title.getStyleClass().add("section-header");
-
         ComboBox<BoundaryViewModel.BoundaryImage> dsv = new ComboBox<>(vm.dsvImages());
         dsv.setId("pickDsv");
         dsv.setPromptText("DSV of the gallery run");
-        dsv.setPrefWidth(190);
+        dsv.setPrefWidth(180);
         dsv.setTooltip(new Tooltip("The kept DSVs of the run the gallery shows"));
         dsv.disableProperty().bind(javafx.beans.binding.Bindings.isEmpty(vm.dsvImages()));
         dsv.valueProperty().addListener((obs, old, image) -> {
@@ -134,11 +131,11 @@ public final class BoundaryTab extends BorderPane {
         ComboBox<String> cls = new ComboBox<>();
         cls.setId("pickClass");
         cls.setPromptText("class");
-        cls.setPrefWidth(130);
+        cls.setPrefWidth(125);
         Spinner<Integer> index = new Spinner<>(0, 0, 0);
         index.setId("pickIndex");
         index.setEditable(true);
-        index.setPrefWidth(90);
+        index.setPrefWidth(80);
         index.setTooltip(new Tooltip("Which image of the class (0 = the first in the data set)"));
         Button random = new Button("Random");
         random.setId("pickRandom");
@@ -198,18 +195,25 @@ public final class BoundaryTab extends BorderPane {
         Label caption = new Label("nothing picked");
         caption.setId("pickCaption");
         caption.getStyleClass().add("gallery-hint");
-        caption.setMinWidth(160);
-        caption.setMaxWidth(200);
-        caption.setWrapText(true);
+        caption.setMinWidth(120);
+        caption.setPrefWidth(220);
+        caption.setMaxWidth(Double.MAX_VALUE);
         picked.addListener((obs, old, image) -> {
             preview.setImage(image == null || vm.card() == null ? null : DsvThumbnails.toImage(image.image01(), vm.card()));
             caption.setText(image == null ? "nothing picked" : image.label());
             caption.getStyleClass().remove("gallery-hint");
         });
 
-        HBox sources = new HBox(8, dsv, new Label("or real"), cls, index, random, new Label("or"), file);
+        Label pickLabel = fixed(new Label("Pick"));
+        pickLabel.getStyleClass().add("section-header");
+        HBox sources = new HBox(8, pickLabel, dsv, fixed(new Label("or")), cls, index, random, fixed(new Label("or")),
+                file);
         sources.setAlignment(Pos.CENTER_LEFT);
-        HBox use = new HBox(6, new Label("Use as"));
+        for (javafx.scene.control.Control control : List.of(random, file)) {
+            control.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        HBox use = new HBox(6, caption, fixed(new Label("Use as")));
+        HBox.setHgrow(caption, Priority.ALWAYS);
         use.setAlignment(Pos.CENTER_LEFT);
         String[] text = {"A", "B", "C", "Path start", "Path end"};
         String[] ids = {"useA", "useB", "useC", "useStart", "useEnd"};
@@ -217,6 +221,7 @@ public final class BoundaryTab extends BorderPane {
             int slot = i;
             Button b = new Button(text[i]);
             b.setId(ids[i]);
+            b.setMinWidth(Region.USE_PREF_SIZE);
             b.setTooltip(new Tooltip("Put the picked image into " + BoundaryViewModel.SLOT_NAMES[i]));
             b.disableProperty().bind(picked.isNull());
             b.setOnAction(e -> {
@@ -224,12 +229,18 @@ public final class BoundaryTab extends BorderPane {
                 views.getSelectionModel().select(slot < 3 ? planeTab : pathTab);
             });
             if (i == 3) {
-                use.getChildren().add(new Label(" · "));
+                use.getChildren().add(fixed(new Label(" · ")));
             }
             use.getChildren().add(b);
         }
         VBox controls = new VBox(6, sources, use);
-        HBox box = new HBox(12, new VBox(4, title, preview), caption, controls);
+        HBox.setHgrow(controls, Priority.ALWAYS);
+        Region frame = new Region();
+        frame.getStyleClass().add("slot-frame");
+        javafx.scene.layout.StackPane previewBox = new javafx.scene.layout.StackPane(frame, preview);
+        previewBox.setMinSize(SLOT_SIZE + 4, SLOT_SIZE + 4);
+        previewBox.setMaxSize(SLOT_SIZE + 4, SLOT_SIZE + 4);
+        HBox box = new HBox(12, previewBox, controls);
         box.setAlignment(Pos.CENTER_LEFT);
         box.setPadding(new Insets(8, 12, 8, 12));
         box.getStyleClass().add("boundary-picker");
@@ -275,6 +286,27 @@ public final class BoundaryTab extends BorderPane {
         }));
     }
 
+    /** The row's controls keep their width; only a progress row's status text gives way (ellipsis). */
+    private static void keepPrefWidths(HBox row) {
+        for (Node n : row.getChildren()) {
+            if (n instanceof javafx.scene.control.Control control) {
+                control.setMinWidth(Region.USE_PREF_SIZE);
+            } else if (n instanceof HBox inner) {
+                HBox.setHgrow(inner, Priority.ALWAYS);
+                for (Node m : inner.getChildren()) {
+                    if (m instanceof javafx.scene.control.Button || m instanceof ProgressBar) {
+                        ((javafx.scene.control.Control) m).setMinWidth(Region.USE_PREF_SIZE);
+                    }
+                }
+            }
+        }
+    }
+
+    private static Label fixed(Label label) {
+        label.setMinWidth(Region.USE_PREF_SIZE);
+        return label;
+    }
+
     private static ImageView slotImage() {
         ImageView view = new ImageView();
         view.setFitWidth(SLOT_SIZE);
@@ -309,7 +341,8 @@ public final class BoundaryTab extends BorderPane {
     }
 
     private static HBox progressRow(javafx.beans.property.DoubleProperty progress,
-            javafx.beans.property.BooleanProperty busy, Runnable cancel, String id) {
+            javafx.beans.property.BooleanProperty busy, javafx.beans.property.StringProperty status, Runnable cancel,
+            String id) {
         ProgressBar bar = new ProgressBar();
         bar.setId(id + "Progress");
         bar.setPrefWidth(140);
@@ -317,9 +350,15 @@ public final class BoundaryTab extends BorderPane {
         Button stop = new Button("Cancel");
         stop.setId(id + "Cancel");
         stop.setOnAction(e -> cancel.run());
-        HBox row = new HBox(6, bar, stop);
+        stop.visibleProperty().bind(busy);
+        bar.visibleProperty().bind(busy);
+        Label text = new Label();
+        text.setId(id + "Status");
+        text.getStyleClass().add("gallery-hint");
+        text.textProperty().bind(status);
+        text.setMinWidth(0);
+        HBox row = new HBox(6, bar, stop, text);
         row.setAlignment(Pos.CENTER_LEFT);
-        row.visibleProperty().bind(busy);
         return row;
     }
 
@@ -360,8 +399,9 @@ public final class BoundaryTab extends BorderPane {
                 slotView(BoundaryViewModel.C, "C"));
         slots.setAlignment(Pos.CENTER_LEFT);
         HBox tools = new HBox(8, new Label("Resolution"), resolution, compute, reset,
-                progressRow(vm.planeProgressProperty(), vm.planeBusyProperty(), vm::cancelPlane, "plane"));
+                progressRow(vm.planeProgressProperty(), vm.planeBusyProperty(), vm.planeStatusProperty(), vm::cancelPlane, "plane"));
         tools.setAlignment(Pos.CENTER_LEFT);
+        keepPrefWidths(tools);
         Label message = messageLabel(vm.planeMessageProperty(), "planeMessage");
         VBox top = new VBox(8, slots, tools, message);
         top.setPadding(new Insets(10, 12, 6, 12));
@@ -379,8 +419,17 @@ public final class BoundaryTab extends BorderPane {
         legendScroll.setMinWidth(200);
         legendScroll.setPrefWidth(220);
         legendScroll.getStyleClass().add("plane-legend-scroll");
-        HBox.setHgrow(planeView, Priority.ALWAYS);
-        HBox centre = new HBox(10, planeView, legendScroll);
+        Label empty = new Label("Pick three images above (A, B, C) and press \u201cCompute plane\u201d: the model's"
+                + " predicted class on the plane through them.");
+        empty.setWrapText(true);
+        empty.setMaxWidth(360);
+        empty.getStyleClass().add("gallery-hint");
+        empty.visibleProperty().bind(vm.planeProperty().isNull());
+        empty.setMouseTransparent(true);
+        javafx.scene.layout.StackPane planeBox = new javafx.scene.layout.StackPane(planeView, empty);
+        HBox.setHgrow(planeBox, Priority.ALWAYS);
+        legendScroll.visibleProperty().bind(vm.planeProperty().isNotNull());
+        HBox centre = new HBox(10, planeBox, legendScroll);
         centre.setPadding(new Insets(0, 12, 0, 12));
         VBox bottom = new VBox(2, hover, hint);
         bottom.setPadding(new Insets(4, 12, 8, 12));
@@ -535,8 +584,9 @@ public final class BoundaryTab extends BorderPane {
                 "Q"));
         slots.setAlignment(Pos.CENTER_LEFT);
         HBox tools = new HBox(8, new Label("Points"), points, compute,
-                progressRow(vm.pathProgressProperty(), vm.pathBusyProperty(), vm::cancelPath, "path"));
+                progressRow(vm.pathProgressProperty(), vm.pathBusyProperty(), vm.pathStatusProperty(), vm::cancelPath, "path"));
         tools.setAlignment(Pos.CENTER_LEFT);
+        keepPrefWidths(tools);
         VBox top = new VBox(8, slots, tools, messageLabel(vm.pathMessageProperty(), "pathMessage"));
         top.setPadding(new Insets(10, 12, 6, 12));
 
@@ -650,8 +700,9 @@ public final class BoundaryTab extends BorderPane {
                 + " L2) of every DSV of the gallery run and of real images of the attached data"));
         compute.setOnAction(e -> vm.computeMargins());
         HBox tools = new HBox(8, new Label("Real images"), count, compute,
-                progressRow(vm.marginProgressProperty(), vm.marginBusyProperty(), vm::cancelMargins, "margin"));
+                progressRow(vm.marginProgressProperty(), vm.marginBusyProperty(), vm.marginStatusProperty(), vm::cancelMargins, "margin"));
         tools.setAlignment(Pos.CENTER_LEFT);
+        keepPrefWidths(tools);
         Label explain = new Label("Margin: the smallest step against the gradient of (top logit − runner-up) that"
                 + " changes the prediction, as an L2 length in pixels in [0, 1].");
         explain.getStyleClass().add("gallery-hint");
@@ -664,13 +715,15 @@ public final class BoundaryTab extends BorderPane {
         table.setPlaceholder(new Label("No DSVs: select a finished run; its kept DSVs appear here."));
         TableColumn<BoundaryViewModel.MarginRow, Integer> index = new TableColumn<>("#");
         index.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().candidate().index()));
-        index.setPrefWidth(44);
+        index.setPrefWidth(40);
         TableColumn<BoundaryViewModel.MarginRow, String> cls = new TableColumn<>("Class");
         cls.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().className()));
-        cls.setPrefWidth(100);
+        cls.setPrefWidth(95);
         TableColumn<BoundaryViewModel.MarginRow, Double> lambda = numberColumn("λ", "%.3g");
         lambda.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().candidate().lambda()));
         TableColumn<BoundaryViewModel.MarginRow, Double> confidence = numberColumn("Confidence", "%.3f");
+        confidence.setPrefWidth(90);
+        confidence.setMinWidth(Region.USE_PREF_SIZE);
         confidence.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().candidate().confidence()));
         TableColumn<BoundaryViewModel.MarginRow, Double> margin = numberColumn("Margin", "%.3g");
         margin.setId("marginColumn");
@@ -697,7 +750,7 @@ public final class BoundaryTab extends BorderPane {
         VBox right = new VBox(histogram, marginSummary);
         VBox.setVgrow(histogram, Priority.ALWAYS);
         SplitPane split = new SplitPane(table, right);
-        split.setDividerPositions(0.42);
+        split.setDividerPositions(0.45);
         vm.comparisonProperty().addListener((obs, old, c) -> showHistogram(c));
         return new BorderPane(split, top, null, null, null);
     }
@@ -716,51 +769,64 @@ public final class BoundaryTab extends BorderPane {
         return col;
     }
 
-    /** Shared equal-width bins over both groups' finite margins, "> 64" for margins not reached. */
+    /**
+     * Shared equal-width bins from 0 to the pooled 95th percentile of the finite margins (so one far outlier
+     * does not squeeze the rest into one bar), one "≥" bin for the larger ones, "> 64" for boundaries not reached.
+     */
     private void showHistogram(BoundaryViewModel.MarginComparison c) {
         histogram.getData().clear();
         marginSummary.setText("");
         if (c == null) {
             return;
         }
-        double max = 0;
-        boolean anyInfinite = false;
-        for (double[] group : new double[][] {c.dsv(), c.real()}) {
-            for (double d : group) {
-                if (Double.isFinite(d)) {
-                    max = Math.max(max, d);
-                } else {
-                    anyInfinite = true;
-                }
-            }
+        double[] finite = java.util.stream.DoubleStream.concat(Arrays.stream(c.dsv()), Arrays.stream(c.real()))
+                .filter(Double::isFinite).sorted().toArray();
+        boolean anyInfinite = finite.length < c.dsv().length + c.real().length;
+        double top = finite.length == 0 ? 1 : finite[(int) Math.floor(0.95 * (finite.length - 1))];
+        if (!(top > 0)) {
+            top = finite.length == 0 || finite[finite.length - 1] <= 0 ? 1 : finite[finite.length - 1];
         }
-        int bins = 12;
-        double width = max > 0 ? max / bins : 1;
-        String[] labels = new String[bins + (anyInfinite ? 1 : 0)];
+        boolean overflow = finite.length > 0 && finite[finite.length - 1] > top;
+        int bins = 10;
+        double width = top / bins;
+        List<String> labels = new java.util.ArrayList<>();
         for (int b = 0; b < bins; b++) {
-            labels[b] = String.format(Locale.ROOT, "%.2g–%.2g", b * width, (b + 1) * width);
+            labels.add(String.format(Locale.ROOT, "%.2g", (b + 0.5) * width));
+        }
+        if (overflow) {
+            labels.add(String.format(Locale.ROOT, "> %.2g", top));
         }
         if (anyInfinite) {
-            labels[bins] = "> 64";
+            labels.add("> 64");
         }
         binAxis.setCategories(javafx.collections.FXCollections.observableArrayList(labels));
-        histogram.getData().add(series("DSVs (" + c.dsv().length + ")", c.dsv(), labels, width, bins));
-        histogram.getData().add(series(c.realSource() + " (" + c.real().length + ")", c.real(), labels, width, bins));
+        binAxis.setLabel(String.format(Locale.ROOT, "margin (pixel-space L2), bin centres, bins %.2g wide", width));
+        histogram.getData().add(series("DSVs (" + c.dsv().length + ")", c.dsv(), labels, width, bins, overflow));
+        histogram.getData().add(series(c.realSource() + " (" + c.real().length + ")", c.real(), labels, width, bins,
+                overflow));
         marginSummary.setText(String.format(Locale.ROOT, "Median margin: DSVs %s · real images %s. Smaller ="
                 + " closer to a decision boundary.", median(c.dsv()), median(c.real())));
     }
 
-    private static XYChart.Series<String, Number> series(String name, double[] values, String[] labels, double width,
-            int bins) {
-        int[] counts = new int[labels.length];
+    private static XYChart.Series<String, Number> series(String name, double[] values, List<String> labels,
+            double width, int bins, boolean overflow) {
+        int[] counts = new int[labels.size()];
         for (double d : values) {
-            int b = Double.isFinite(d) ? Math.min(bins - 1, (int) Math.floor(d / width)) : bins;
+            int b;
+            if (!Double.isFinite(d)) {
+                b = labels.size() - 1;
+            } else if (d > width * bins && overflow) {
+                b = bins;
+            } else {
+                b = Math.min(bins - 1, (int) Math.floor(d / width));
+            }
             counts[b]++;
         }
         XYChart.Series<String, Number> s = new XYChart.Series<>();
         s.setName(name);
-        for (int b = 0; b < labels.length; b++) {
-            s.getData().add(new XYChart.Data<>(labels[b], values.length == 0 ? 0 : 100.0 * counts[b] / values.length));
+        for (int b = 0; b < labels.size(); b++) {
+            s.getData().add(new XYChart.Data<>(labels.get(b), values.length == 0 ? 0
+                    : 100.0 * counts[b] / values.length));
         }
         return s;
     }

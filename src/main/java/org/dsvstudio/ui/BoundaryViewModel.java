@@ -47,6 +47,8 @@ public final class BoundaryViewModel {
     public static final int PATH_END = 4;
     static final String[] SLOT_NAMES = {"anchor A", "anchor B", "anchor C", "path start", "path end"};
 
+    static final String QUEUED = "queued behind the job in progress…";
+
     /** Grid resolutions offered. */
     public static final List<Integer> RESOLUTIONS = List.of(50, 100, 200, 400);
 
@@ -92,12 +94,15 @@ public final class BoundaryViewModel {
     // Properties
     @SuppressWarnings("unchecked")
     private final ObjectProperty<BoundaryImage>[] slots = new ObjectProperty[5];
-    private final ObjectProperty<Integer> resolution = new SimpleObjectProperty<>(100);
+    private final ObjectProperty<Integer> resolution = new SimpleObjectProperty<>(50);
     private final ObjectProperty<DecisionPlane.Window> viewWindow = new SimpleObjectProperty<>();
     private final ReadOnlyObjectWrapper<DecisionPlane.Result> plane = new ReadOnlyObjectWrapper<>();
     private final DoubleProperty planeProgress = new SimpleDoubleProperty();
     private final BooleanProperty planeBusy = new SimpleBooleanProperty();
     private final StringProperty planeMessage = new SimpleStringProperty();
+    private final StringProperty planeStatus = new SimpleStringProperty("");
+    private final StringProperty pathStatus = new SimpleStringProperty("");
+    private final StringProperty marginStatus = new SimpleStringProperty("");
     private final ObjectProperty<List<String>> planeClassNames = new SimpleObjectProperty<>(List.of());
 
     private final IntegerProperty pathPoints = new SimpleIntegerProperty(101);
@@ -154,6 +159,19 @@ public final class BoundaryViewModel {
     /** The last computed plane (its own window may differ from the view's while a new one is computed). */
     public ReadOnlyObjectProperty<DecisionPlane.Result> planeProperty() {
         return plane.getReadOnlyProperty();
+    }
+
+    /** What the plane computation is doing: waiting in the compute queue, computing, done in … s. */
+    public StringProperty planeStatusProperty() {
+        return planeStatus;
+    }
+
+    public StringProperty pathStatusProperty() {
+        return pathStatus;
+    }
+
+    public StringProperty marginStatusProperty() {
+        return marginStatus;
     }
 
     public List<String> planeClassNames() {
@@ -335,6 +353,7 @@ public final class BoundaryViewModel {
             planeRequest++;
             planeJob = null;
             planeBusy.set(false);
+            planeStatus.set("");
             planeMessage.set("Cancelled: the plane shows the last finished grid.");
         }
     }
@@ -369,10 +388,17 @@ public final class BoundaryViewModel {
         planeMessage.set(null);
         planeBusy.set(true);
         planeProgress.set(0);
-        Workbench.Computation<DecisionPlane.Result> job = main.workbench().plane(anchors, resolution.get(), window,
+        int res = resolution.get();
+        planeStatus.set(QUEUED);
+        long[] startedAt = {System.nanoTime()};
+        Workbench.Computation<DecisionPlane.Result> job = main.workbench().plane(anchors, res, window,
                 generation, f -> Platform.runLater(() -> {
                     if (mine == planeRequest) {
+                        if (f == 0) {
+                            startedAt[0] = System.nanoTime();
+                        }
                         planeProgress.set(f);
+                        planeStatus.set(String.format(Locale.ROOT, "computing %d×%d cells…", res, res));
                     }
                 }));
         planeJob = job;
@@ -383,11 +409,14 @@ public final class BoundaryViewModel {
             planeJob = null;
             planeBusy.set(false);
             if (failure != null) {
+                planeStatus.set("");
                 if (!(cause(failure) instanceof CancellationException)) {
                     planeMessage.set(MainViewModel.message(failure));
                 }
                 return;
             }
+            planeStatus.set(String.format(Locale.ROOT, "%d×%d cells in %.1f s", res, res,
+                    (System.nanoTime() - startedAt[0]) / 1e9));
             planeClassNames.set(card.classNames());
             plane.set(r);
             if (window == null || viewWindow.get() == null) {
@@ -420,10 +449,12 @@ public final class BoundaryViewModel {
         pathMessage.set(null);
         pathBusy.set(true);
         pathProgress.set(0);
+        pathStatus.set(QUEUED);
         Workbench.Computation<DecisionPath.Result> job = main.workbench().path(p.image01(), q.image01(),
                 pathPoints.get(), Math.max(p.modelGeneration(), q.modelGeneration()), f -> Platform.runLater(() -> {
                     if (mine == pathRequest) {
                         pathProgress.set(f);
+                        pathStatus.set("computing…");
                     }
                 }));
         pathJob = job;
@@ -433,6 +464,7 @@ public final class BoundaryViewModel {
             }
             pathJob = null;
             pathBusy.set(false);
+            pathStatus.set("");
             if (failure != null) {
                 if (!(cause(failure) instanceof CancellationException)) {
                     pathMessage.set(MainViewModel.message(failure));
@@ -450,6 +482,7 @@ public final class BoundaryViewModel {
             pathRequest++;
             pathJob = null;
             pathBusy.set(false);
+            pathStatus.set("");
             pathMessage.set("Cancelled.");
         }
     }
@@ -476,6 +509,7 @@ public final class BoundaryViewModel {
         marginMessage.set(null);
         marginBusy.set(true);
         marginProgress.set(0);
+        marginStatus.set("reading " + realCount.get() + " real images…");
         List<float[]> dsvImages01 = rows.stream().map(r -> r.candidate().image01()).toList();
         long generation = job.model().generation();
         main.workbench().realImages(realCount.get(), 1).whenComplete((real, readFailure) -> Platform.runLater(() -> {
@@ -484,15 +518,18 @@ public final class BoundaryViewModel {
             }
             if (readFailure != null) {
                 marginBusy.set(false);
+                marginStatus.set("");
                 marginMessage.set(MainViewModel.message(readFailure));
                 return;
             }
             List<float[]> all = new ArrayList<>(dsvImages01);
             all.addAll(real.images01());
+            marginStatus.set(QUEUED);
             Workbench.Computation<double[]> computation = main.workbench().margins(all, generation,
                     f -> Platform.runLater(() -> {
                         if (mine == marginRequest) {
                             marginProgress.set(f);
+                            marginStatus.set(String.format(Locale.ROOT, "computing %d margins…", all.size()));
                         }
                     }));
             marginJob = computation;
@@ -502,6 +539,7 @@ public final class BoundaryViewModel {
                 }
                 marginJob = null;
                 marginBusy.set(false);
+                marginStatus.set("");
                 if (failure != null) {
                     if (!(cause(failure) instanceof CancellationException)) {
                         marginMessage.set(MainViewModel.message(failure));
@@ -527,6 +565,7 @@ public final class BoundaryViewModel {
             marginRequest++;
             marginJob = null;
             marginBusy.set(false);
+            marginStatus.set("");
             marginMessage.set("Cancelled.");
         }
     }
