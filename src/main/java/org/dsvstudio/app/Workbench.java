@@ -221,4 +221,177 @@ public final class Workbench implements AutoCloseable {
             return null;
         });
     }
+
+    // ---------------------------------------------------------------- decision boundaries (the Boundaries tab)
+
+    /** Largest margin step tried (pixel-space L2) and halvings of its bracket: as the faithfulness command. */
+    static final double MARGIN_MAX_DISTANCE = 64;
+    static final int MARGIN_BISECTIONS = 20;
+    /** Images per margin chunk: progress and cancellation between chunks. */
+    static final int MARGIN_CHUNK = 32;
+
+    /**
+     * A boundary computation on the compute thread and its cancel flag. Cancelled (before it starts or between
+     * batches), it completes exceptionally with a {@link java.util.concurrent.CancellationException}.
+     */
+    public record Computation<T>(CompletableFuture<T> result, AtomicBoolean cancel) {
+        public void requestCancel() {
+            cancel.set(true);
+        }
+    }
+
+    /**
+     * The loaded model's decisions on the plane through three images (pixels in [0, 1], the model's input size),
+     * R×R cells of {@code window} (null: the default window around the anchors).
+     *
+     * @param modelGeneration the model the images belong to ({@link ModelSummary#generation()}, e.g. DSVs of a
+     *     run), or -1 for whatever is loaded
+     */
+    public Computation<org.dsvstudio.explain.DecisionPlane.Result> plane(float[][] anchors01, int resolution,
+            org.dsvstudio.explain.DecisionPlane.Window window, long modelGeneration,
+            java.util.function.DoubleConsumer progress) {
+        AtomicBoolean cancel = new AtomicBoolean();
+        CompletableFuture<org.dsvstudio.explain.DecisionPlane.Result> f = ComputeThread.get().submit(() -> {
+            Classifier model = boundaryModel(modelGeneration, cancel);
+            if (anchors01 == null || anchors01.length != 3 || java.util.Arrays.stream(anchors01).anyMatch(a -> a == null)) {
+                throw new IllegalArgumentException("pick three anchor images (A, B and C) first");
+            }
+            ModelCard card = model.card();
+            org.dsvstudio.explain.DecisionPlane plane = org.dsvstudio.explain.DecisionPlane.through(model,
+                    Pixels.normalize(anchors01[0], card), Pixels.normalize(anchors01[1], card),
+                    Pixels.normalize(anchors01[2], card));
+            org.dsvstudio.explain.DecisionPlane.Window w = window != null ? window
+                    : plane.defaultWindow(org.dsvstudio.explain.DecisionPlane.DEFAULT_EXTENT);
+            started(progress);
+            return plane.compute(resolution, w, progress, () -> cancel.get() || ComputeThread.get().isShuttingDown());
+        });
+        return new Computation<>(f, cancel);
+    }
+
+    /** The loaded model's class probabilities along the straight path from p to q (pixels in [0, 1]). */
+    public Computation<org.dsvstudio.explain.DecisionPath.Result> path(float[] p01, float[] q01, int points,
+            long modelGeneration, java.util.function.DoubleConsumer progress) {
+        AtomicBoolean cancel = new AtomicBoolean();
+        CompletableFuture<org.dsvstudio.explain.DecisionPath.Result> f = ComputeThread.get().submit(() -> {
+            Classifier model = boundaryModel(modelGeneration, cancel);
+            if (p01 == null || q01 == null) {
+                throw new IllegalArgumentException("pick the path's start and end images first");
+            }
+            ModelCard card = model.card();
+            started(progress);
+            return org.dsvstudio.explain.DecisionPath.compute(model, Pixels.normalize(p01, card),
+                    Pixels.normalize(q01, card), points, progress,
+                    () -> cancel.get() || ComputeThread.get().isShuttingDown());
+        });
+        return new Computation<>(f, cancel);
+    }
+
+    /**
+     * Each image's distance to the loaded model's nearest decision boundary along the gradient
+     * ({@link org.dsvstudio.explain.Margins#alongGradient}, pixel-space L2; +∞ when not reached within
+     * {@value #MARGIN_MAX_DISTANCE}), {@value #MARGIN_CHUNK} images at a time.
+     */
+    public Computation<double[]> margins(List<float[]> images01, long modelGeneration,
+            java.util.function.DoubleConsumer progress) {
+        AtomicBoolean cancel = new AtomicBoolean();
+        List<float[]> images = List.copyOf(images01);
+        CompletableFuture<double[]> f = ComputeThread.get().submit(() -> {
+            Classifier model = boundaryModel(modelGeneration, cancel);
+            if (bridge == null) {
+                bridge = AutogradBridge.load();
+            }
+            ModelCard card = model.card();
+            org.dsvstudio.explain.Attributions attributions = new org.dsvstudio.explain.Attributions(model, bridge);
+            double[] out = new double[images.size()];
+            started(progress);
+            for (int from = 0; from < images.size(); from += MARGIN_CHUNK) {
+                if (cancel.get() || ComputeThread.get().isShuttingDown()) {
+                    throw new java.util.concurrent.CancellationException("margins stopped after " + from + " of "
+                            + images.size() + " images");
+                }
+                int m = Math.min(MARGIN_CHUNK, images.size() - from);
+                float[][] xs = new float[m][];
+                for (int j = 0; j < m; j++) {
+                    float[] image = images.get(from + j);
+                    int size = card.channels() * card.height() * card.imageWidth();
+                    if (image.length != size) {
+                        throw new IllegalArgumentException("image " + (from + j) + " has " + image.length
+                                + " values, the model takes " + size);
+                    }
+                    xs[j] = Pixels.normalize(image, card);
+                }
+                double[] d = org.dsvstudio.explain.Margins.alongGradient(attributions, card, xs, MARGIN_MAX_DISTANCE,
+                        MARGIN_BISECTIONS);
+                System.arraycopy(d, 0, out, from, m);
+                if (progress != null) {
+                    progress.accept((double) (from + m) / images.size());
+                }
+            }
+            return out;
+        });
+        return new Computation<>(f, cancel);
+    }
+
+    /** Real images to compare with: their source (e.g. "fashion-mnist/test"), pixels in [0, 1] and labels. */
+    public record RealImages(String source, List<String> classNames, List<float[]> images01, int[] labels) {
+    }
+
+    /**
+     * n real images of the attached data folder, evenly over its classes (seeded): from its test split when it
+     * has one, else from the attached train split. Read in the background, off the compute thread.
+     */
+    public CompletableFuture<RealImages> realImages(int n, long seed) {
+        AttachedData d = attached;
+        if (d == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "no data folder attached: attach one (File → Attach data folder…, Ctrl+D) to compare with real images"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            ImageDataset source;
+            try {
+                source = DatasetLoader.load(d.folder(), Split.TEST);
+            } catch (IOException | RuntimeException e) {
+                source = d.train();
+            }
+            ImageDataset s = source.sample(Math.min(n, source.size()), seed);
+            List<float[]> images = new java.util.ArrayList<>();
+            for (int i = 0; i < s.size(); i++) {
+                images.add(s.image01(i));
+            }
+            return new RealImages(source.name(), source.classNames(), List.copyOf(images), s.labels());
+        }, DATA_THREAD);
+    }
+
+    /** An image file (PNG/JPEG) as pixels in [0, 1] at the card's input size (resized, gray or RGB as the card). */
+    public CompletableFuture<float[]> readImage01(Path file, ModelCard card) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Pixels.toPixels(org.dsvstudio.explain.ExplainImages.readNormalized(file, card), card);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + file.getFileName() + ": " + e.getMessage(), e);
+            }
+        }, DATA_THREAD);
+    }
+
+    /** Tells a waiting caller that its computation left the queue: progress 0. */
+    private static void started(java.util.function.DoubleConsumer progress) {
+        if (progress != null) {
+            progress.accept(0);
+        }
+    }
+
+    /** The loaded model for a boundary computation (compute thread), or why there is none. */
+    private Classifier boundaryModel(long modelGeneration, AtomicBoolean cancel) {
+        if (cancel.get()) {
+            throw new java.util.concurrent.CancellationException("cancelled before it started");
+        }
+        if (current == null) {
+            throw new IllegalStateException("no model loaded: open a model first");
+        }
+        if (modelGeneration >= 0 && modelGeneration != generation) {
+            throw new IllegalStateException("these images belong to a model that is no longer loaded ("
+                    + current.card().name() + " was opened since); pick them again");
+        }
+        return current;
+    }
 }

@@ -99,6 +99,7 @@ public final class DsvDetailPane extends VBox {
         nearest.setId("detailNearest");
 
         content.getChildren().setAll(title, frame, facts, probHeader, probabilities, nearest);
+        addBoundaryRows(facts);
         clear();
     }
 
@@ -260,5 +261,57 @@ public final class DsvDetailPane extends VBox {
             tiles.getChildren().add(tile);
         }
         nearestBody.getChildren().setAll(tiles);
+    }
+
+    // ---------------------------------------------------------------- boundaries: margin and "use as"
+
+    private final Label margin = new Label("—");
+    private final HBox useAs = new HBox(4);
+
+    /** The margin fact (row 5) and a hidden "use as" row under the facts, shown once an action is set. */
+    private void addBoundaryRows(GridPane facts) {
+        margin.setId("detailMargin");
+        wrapToPaneWidth(margin);
+        addFact(facts, 5, "Margin", margin);
+        useAs.setId("detailUseAs");
+        useAs.setAlignment(Pos.CENTER_LEFT);
+        useAs.setVisible(false);
+        useAs.setManaged(false);
+        content.getChildren().add(content.getChildren().indexOf(facts) + 1, useAs);
+    }
+
+    /** The candidate's distance to the nearest decision boundary, as text ("—" until known). */
+    public void setMargin(String text) {
+        margin.setText(text == null ? "—" : text);
+    }
+
+    /**
+     * Buttons that put the shown candidate into the Boundaries tab: {@code action} gets the slot (0–2 plane
+     * anchors A–C, 3 path start, 4 path end).
+     */
+    public void setUseAs(java.util.function.IntConsumer action) {
+        useAs.getChildren().clear();
+        if (action == null) {
+            useAs.setVisible(false);
+            useAs.setManaged(false);
+            return;
+        }
+        Label text = new Label("Use as");
+        text.getStyleClass().add("detail-fact-key");
+        useAs.getChildren().add(text);
+        String[] labels = {"A", "B", "C", "Start", "End"};
+        String[] tips = {"anchor A of the decision plane", "anchor B of the decision plane",
+            "anchor C of the decision plane", "the start of a decision path", "the end of a decision path"};
+        for (int i = 0; i < labels.length; i++) {
+            int slot = i;
+            javafx.scene.control.Button b = new javafx.scene.control.Button(labels[i]);
+            b.setId("detailUse" + labels[i]);
+            b.getStyleClass().add("use-as");
+            b.setTooltip(new javafx.scene.control.Tooltip("Use this DSV as " + tips[i] + " (Boundaries tab)"));
+            b.setOnAction(e -> action.accept(slot));
+            useAs.getChildren().add(b);
+        }
+        useAs.setVisible(true);
+        useAs.setManaged(true);
     }
 }

@@ -73,6 +73,7 @@ public final class GalleryTab extends BorderPane {
         model.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));
         gallery.selectedProperty().addListener((obs, old, c) -> showDetail(c));
         model.dataProperty().addListener((obs, old, d) -> showDetail(gallery.selectedProperty().get()));
+        detail.setUseAs(this::useAs);
     }
 
     private void follow(JobViewModel job) {
@@ -108,6 +109,7 @@ public final class GalleryTab extends BorderPane {
             return;
         }
         detail.show(shown.card(), c);
+        showMargin(c, mine);
         Workbench.AttachedData data = model.dataProperty().get();
         if (data == null) {
             detail.setNearestUnavailable(DsvDetailPane.NO_DATA_HINT);
@@ -169,5 +171,28 @@ public final class GalleryTab extends BorderPane {
                 model.noticeProperty().set("Exported to " + dir);
             }
         }));
+    }
+
+    // ---------------------------------------------------------------- boundaries
+
+    /** The selected DSV's margin in the detail pane (cached or computed in the background). */
+    private void showMargin(Candidate c, long mine) {
+        JobViewModel job = shown;
+        model.boundary().marginOf(job, c, text -> {
+            if (mine == request) {
+                detail.setMargin(text);
+            }
+        });
+    }
+
+    /** Puts the selected DSV into a slot of the Boundaries tab. */
+    private void useAs(int slot) {
+        Candidate c = gallery.selectedProperty().get();
+        if (c == null || shown == null) {
+            return;
+        }
+        model.boundary().setSlot(slot, BoundaryViewModel.ofCandidate(shown, c));
+        model.noticeProperty().set("DSV #" + c.index() + " is now " + BoundaryViewModel.SLOT_NAMES[slot]
+                + " in the Boundaries tab (Ctrl+B).");
     }
 }

@@ -190,4 +190,16 @@ public final class MainViewModel {
         }
         return c.getMessage() == null ? c.toString() : c.getMessage();
     }
+
+    // Boundaries tab
+
+    private BoundaryViewModel boundary;
+
+    /** The Boundaries tab's state (plane, path, margins), created on first use. */
+    public BoundaryViewModel boundary() {
+        if (boundary == null) {
+            boundary = new BoundaryViewModel(this);
+        }
+        return boundary;
+    }
 }

@@ -61,6 +61,7 @@ public final class MainWindow {
     private final Label title = new Label("No model loaded");
     private final TabPane tabs = new TabPane();
     private GalleryTab gallery;
+    private Tab boundaryTab;
     private Stage stage;
     private String lastNotification;
 
@@ -95,6 +96,10 @@ public final class MainWindow {
         Tab galleryTab = new Tab("Gallery", gallery);
         galleryTab.setId("tabGallery");
         tabs.getTabs().addAll(modelTab, runTab, galleryTab);
+        // Boundaries: decision plane, path and margins
+        boundaryTab = new Tab("Boundaries", new BoundaryTab(model, this::notifyError));
+        boundaryTab.setId("tabBoundaries");
+        tabs.getTabs().add(boundaryTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         root.setCenter(tabs);
         root.setRight(new JobsPanel(model.jobs()));
@@ -233,7 +238,9 @@ public final class MainWindow {
             applyTheme(stage.getScene().getRoot(), on);
             prefs.setDarkTheme(on);
         });
-        Menu view = new Menu("View", null, showModel, showRun, showGallery, new SeparatorMenuItem(), dark);
+        MenuItem showBoundaries = item("Boundaries", "Ctrl+B", e -> tabs.getSelectionModel().select(boundaryTab));
+        Menu view = new Menu("View", null, showModel, showRun, showGallery, showBoundaries, new SeparatorMenuItem(),
+                dark);
         MenuBar bar = new MenuBar(file, run, view);
         bar.setId("menuBar");
         return bar;
