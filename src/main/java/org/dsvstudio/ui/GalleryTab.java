@@ -170,4 +170,9 @@ public final class GalleryTab extends BorderPane {
             }
         }));
     }
+
+    /** What the detail pane's Explain button does with the selected DSV (and its model's card). */
+    void setOnExplain(BiConsumer<org.dsvstudio.model.ModelCard, Candidate> action) {
+        detail.setOnExplain(action);
+    }
 }

@@ -190,4 +190,16 @@ public final class MainViewModel {
         }
         return c.getMessage() == null ? c.toString() : c.getMessage();
     }
+
+    // Explain tab
+
+    private ExplainViewModel explain;
+
+    /** The Explain tab's state: saliency maps of one image for the loaded model (made on first use). */
+    public ExplainViewModel explain() {
+        if (explain == null) {
+            explain = new ExplainViewModel(workbench, loaded);
+        }
+        return explain;
+    }
 }
