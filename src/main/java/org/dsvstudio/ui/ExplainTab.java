@@ -96,6 +96,8 @@ public final class ExplainTab extends BorderPane {
     private final Tooltip gradCamTip = wrappingTip();
     private final Tooltip contrastTip = wrappingTip();
     private Path lastFolder;
+    /** The method and layers the settings rows were built for. */
+    private String settingsLayout;
     private boolean syncing;
 
     ExplainTab(ExplainViewModel vm) {
@@ -107,6 +109,7 @@ public final class ExplainTab extends BorderPane {
         setCenter(buildViews());
         bindViewModel();
         enableImageDrop();
+        refreshClassItems();
         refreshControls();
         refreshMap();
     }
@@ -172,6 +175,10 @@ public final class ExplainTab extends BorderPane {
 
         classA.setId("explainClassA");
         classB.setId("explainClassB");
+        classA.setCellFactory(l -> classCell(true));
+        classB.setCellFactory(l -> classCell(false));
+        classA.setConverter(converter(k -> classText(vm.preparedProperty().get(), k, true)));
+        classB.setConverter(converter(k -> classText(vm.preparedProperty().get(), k, false)));
         classA.setMaxWidth(Double.MAX_VALUE);
         classB.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(classB, Priority.ALWAYS);
@@ -251,7 +258,7 @@ public final class ExplainTab extends BorderPane {
         probabilities.setId("explainProbabilities");
         VBox probs = new VBox(6, section("Prediction"), probabilities);
         probs.setMinWidth(Region.USE_PREF_SIZE);
-        HBox topRow = new HBox(28, left, probs);
+        FlowPane topRow = new FlowPane(28, 12, left, probs); // the prediction goes below when the tab is narrow
 
         all.setId("explainAll");
         all.setTooltip(new Tooltip("Every method for this image and target, one after another"));
@@ -264,15 +271,15 @@ public final class ExplainTab extends BorderPane {
         gridProgress.setPrefWidth(140);
         gridStatus.setId("explainGridStatus");
         gridStatus.getStyleClass().add("gallery-hint");
-        gridStatus.setMinWidth(0);
+        gridStatus.setWrapText(true);
         Label gridHeader = section("All methods");
         gridHeader.setMinWidth(Region.USE_PREF_SIZE);
-        HBox gridBar = new HBox(10, gridHeader, all, cancel, gridProgress, gridStatus);
+        HBox gridBar = new HBox(10, gridHeader, all, cancel, gridProgress);
         gridBar.setAlignment(Pos.CENTER_LEFT);
         grid.setId("explainGrid");
         grid.getStyleClass().add("explain-grid");
 
-        VBox content = new VBox(12, message, topRow, gridBar, grid);
+        VBox content = new VBox(12, message, topRow, new VBox(4, gridBar, gridStatus), grid);
         content.setPadding(new Insets(8, 16, 16, 12));
         ScrollPane scroll = new ScrollPane(content);
         scroll.setFitToWidth(true);
@@ -292,6 +299,7 @@ public final class ExplainTab extends BorderPane {
         });
         vm.methodProperty().addListener((obs, old, m) -> refreshControls());
         vm.preparedProperty().addListener((obs, old, p) -> {
+            refreshClassItems();
             refreshControls();
             refreshSource();
         });
@@ -347,6 +355,12 @@ public final class ExplainTab extends BorderPane {
         });
     }
 
+    private static <T> void setIfDifferent(T shown, T wanted, java.util.function.Consumer<T> set) {
+        if (!java.util.Objects.equals(shown, wanted)) {
+            set.accept(wanted);
+        }
+    }
+
     private void updateSettings(Function<Saliency.Settings, Saliency.Settings> change) {
         if (syncing) {
             return;
@@ -378,39 +392,45 @@ public final class ExplainTab extends BorderPane {
             gradCamHint.setVisible(camOff);
             gradCamHint.setManaged(camOff);
 
+            // rows are rebuilt only when the method or the layers change, never under a spinner being clicked
+            String layout = m + "|" + (p == null ? "" : p.layers());
+            if (!layout.equals(settingsLayout)) {
+                settingsLayout = layout;
+                settingsGrid.getChildren().clear();
+                int row = 0;
+                if (m.usesBaseline()) {
+                    settingsGrid.addRow(row++, key("Baseline"), baseline);
+                }
+                if (m == Saliency.Method.INTEGRATED_GRADIENTS) {
+                    settingsGrid.addRow(row++, key("Steps"), steps);
+                }
+                if (m == Saliency.Method.SMOOTHGRAD) {
+                    settingsGrid.addRow(row++, key("Samples"), samples);
+                    settingsGrid.addRow(row++, key("Noise σ (pixels)"), sigma);
+                }
+                if (m == Saliency.Method.OCCLUSION) {
+                    settingsGrid.addRow(row++, key("Window (px)"), window);
+                    settingsGrid.addRow(row++, key("Stride (px)"), stride);
+                }
+                if (m == Saliency.Method.GRAD_CAM) {
+                    layer.getItems().setAll(p == null ? List.of() : p.layers());
+                    settingsGrid.addRow(row++, key("Layer"), layer);
+                }
+                if (row == 0) {
+                    settingsGrid.addRow(row, hint(m == Saliency.Method.GRADIENT ? "No settings: one backward pass."
+                            : "No settings: one backward pass, times the input."));
+                }
+            }
             Saliency.Settings s = vm.settingsProperty().get();
-            settingsGrid.getChildren().clear();
-            int row = 0;
-            if (m.usesBaseline()) {
-                baseline.setValue(s.baseline());
-                settingsGrid.addRow(row++, key("Baseline"), baseline);
-            }
-            if (m == Saliency.Method.INTEGRATED_GRADIENTS) {
-                steps.getValueFactory().setValue(s.igSteps());
-                settingsGrid.addRow(row++, key("Steps"), steps);
-            }
-            if (m == Saliency.Method.SMOOTHGRAD) {
-                samples.getValueFactory().setValue(s.smoothSamples());
-                sigma.getValueFactory().setValue(s.smoothSigma());
-                settingsGrid.addRow(row++, key("Samples"), samples);
-                settingsGrid.addRow(row++, key("Noise σ (pixels)"), sigma);
-            }
-            if (m == Saliency.Method.OCCLUSION) {
-                window.getValueFactory().setValue(s.window());
-                stride.getValueFactory().setValue(s.stride());
-                settingsGrid.addRow(row++, key("Window (px)"), window);
-                settingsGrid.addRow(row++, key("Stride (px)"), stride);
-            }
-            if (m == Saliency.Method.GRAD_CAM) {
-                List<String> layers = p == null ? List.of() : p.layers();
-                layer.getItems().setAll(layers);
-                layer.setValue(s.layer() != null ? s.layer() : p == null ? null : p.defaultLayer());
-                layer.setDisable(layers.isEmpty());
-                settingsGrid.addRow(row++, key("Layer"), layer);
-            }
-            if (row == 0) {
-                settingsGrid.addRow(row, hint("No settings: one backward pass."));
-            }
+            setIfDifferent(baseline.getValue(), s.baseline(), baseline::setValue);
+            setIfDifferent(steps.getValue(), s.igSteps(), steps.getValueFactory()::setValue);
+            setIfDifferent(samples.getValue(), s.smoothSamples(), samples.getValueFactory()::setValue);
+            setIfDifferent(sigma.getValue(), s.smoothSigma(), sigma.getValueFactory()::setValue);
+            setIfDifferent(window.getValue(), s.window(), window.getValueFactory()::setValue);
+            setIfDifferent(stride.getValue(), s.stride(), stride.getValueFactory()::setValue);
+            String chosenLayer = s.layer() != null ? s.layer() : p == null ? null : p.defaultLayer();
+            setIfDifferent(layer.getValue(), chosenLayer, layer::setValue);
+            layer.setDisable(layer.getItems().isEmpty());
             boolean contrast = vm.contrastAvailable();
             classB.setDisable(!contrast);
             Tooltip.uninstall(classBBox, contrastTip);
@@ -426,8 +446,11 @@ public final class ExplainTab extends BorderPane {
         refreshTargets();
     }
 
-    /** The class lists (with the model's probabilities) and their choices. */
-    private void refreshTargets() {
+    /**
+     * The class lists: "predicted"/"A alone" and every class with its probability. Rebuilt only for a new image
+     * (cells read the prepared image when drawn); never while the user is picking from a list.
+     */
+    private void refreshClassItems() {
         syncing = true;
         try {
             Saliency.Prepared p = vm.preparedProperty().get();
@@ -436,18 +459,29 @@ public final class ExplainTab extends BorderPane {
             if (p != null) {
                 IntStream.range(0, p.card().numClasses()).forEach(items::add);
             }
-            if (!classA.getItems().equals(items)) {
-                classA.getItems().setAll(items);
-                classB.getItems().setAll(items);
-            }
-            classA.setConverter(classConverter(p, true));
-            classB.setConverter(classConverter(p, false));
-            classA.setCellFactory(l -> classCell(p, true));
-            classB.setCellFactory(l -> classCell(p, false));
-            classA.setButtonCell(classCell(p, true));
-            classB.setButtonCell(classCell(p, false));
+            classA.getItems().setAll(items);
+            classB.getItems().setAll(items);
+            classA.setButtonCell(classCell(true));
+            classB.setButtonCell(classCell(false));
             classA.setValue(vm.classAProperty().get());
             classB.setValue(vm.classBProperty().get());
+        } finally {
+            syncing = false;
+        }
+        refreshTargets();
+    }
+
+    /** The class choices from the view-model, whether B may be chosen, the probability bars. */
+    private void refreshTargets() {
+        syncing = true;
+        try {
+            Saliency.Prepared p = vm.preparedProperty().get();
+            if (!java.util.Objects.equals(classA.getValue(), vm.classAProperty().get())) {
+                classA.setValue(vm.classAProperty().get());
+            }
+            if (!java.util.Objects.equals(classB.getValue(), vm.classBProperty().get())) {
+                classB.setValue(vm.classBProperty().get());
+            }
             classA.setDisable(p == null);
             classB.setDisable(p == null || !vm.contrastAvailable());
         } finally {
@@ -467,7 +501,8 @@ public final class ExplainTab extends BorderPane {
             sourceTitle.setText(s.title() + " · explained with " + p.modelName() + " (" + p.card().channels() + "×"
                     + p.card().height() + "×" + p.card().imageWidth() + ")");
         }
-        base.setImage(p == null ? null : DsvThumbnails.toImage(p.image01(), p.card()));
+        base.setImage(p == null ? null : HeatMaps.enlarged(DsvThumbnails.toImage(p.image01(), p.card()),
+                HeatMaps.factorFor(p.card().height(), p.card().imageWidth(), IMAGE_SIZE)));
         if (p == null) {
             heat.setImage(null);
             showBar(null);
@@ -485,7 +520,8 @@ public final class ExplainTab extends BorderPane {
             showBar(null);
             return;
         }
-        heat.setImage(HeatMaps.overlay(m.map(), m.height(), m.width(), m.request().method().signed(), m.scale()));
+        heat.setImage(HeatMaps.enlarged(HeatMaps.overlay(m.map(), m.height(), m.width(),
+                m.request().method().signed(), m.scale()), HeatMaps.factorFor(m.height(), m.width(), IMAGE_SIZE)));
         showBar(m);
         caption.setText(describe(m, p) + String.format(Locale.ROOT, " · %d ms", m.millis()));
     }
@@ -548,10 +584,12 @@ public final class ExplainTab extends BorderPane {
         Saliency.Prepared p = vm.preparedProperty().get();
         ImageView cellBase = pixelView(CELL_SIZE);
         ImageView cellHeat = pixelView(CELL_SIZE);
+        int factor = HeatMaps.factorFor(m.height(), m.width(), CELL_SIZE);
         if (p != null) {
-            cellBase.setImage(DsvThumbnails.toImage(p.image01(), p.card()));
+            cellBase.setImage(HeatMaps.enlarged(DsvThumbnails.toImage(p.image01(), p.card()), factor));
         }
-        cellHeat.setImage(HeatMaps.overlay(m.map(), m.height(), m.width(), m.request().method().signed(), m.scale()));
+        cellHeat.setImage(HeatMaps.enlarged(HeatMaps.overlay(m.map(), m.height(), m.width(),
+                m.request().method().signed(), m.scale()), factor));
         cellHeat.opacityProperty().bind(opacity.valueProperty());
         StackPane frame = new StackPane(cellBase, cellHeat);
         frame.getStyleClass().add("explain-frame");
@@ -559,6 +597,8 @@ public final class ExplainTab extends BorderPane {
         frame.setMaxSize(CELL_SIZE, CELL_SIZE);
         Label name = new Label(m.request().method().label());
         name.getStyleClass().add("explain-cell-title");
+        name.setWrapText(true);
+        name.setMaxWidth(CELL_SIZE);
         double s = m.scale();
         Label range = new Label(m.request().method().signed() ? "±" + num(s) : "0 … " + num(s));
         range.getStyleClass().add("explain-cell-caption");
@@ -571,6 +611,9 @@ public final class ExplainTab extends BorderPane {
             cell.getChildren().add(note);
         }
         cell.getStyleClass().add("explain-cell");
+        cell.setPrefWidth(CELL_SIZE + 14); // every cell as wide, whatever its title
+        cell.setMinWidth(Region.USE_PREF_SIZE);
+        cell.setMaxWidth(Region.USE_PREF_SIZE);
         cell.setUserData(m);
         Tooltip.install(cell, new Tooltip(p == null ? m.request().method().label() : describe(m, p)));
         return cell;
@@ -675,9 +718,6 @@ public final class ExplainTab extends BorderPane {
         };
     }
 
-    private static StringConverter<Integer> classConverter(Saliency.Prepared p, boolean isA) {
-        return converter(k -> classText(p, k, isA));
-    }
 
     private static String classText(Saliency.Prepared p, Integer k, boolean isA) {
         if (k == null) {
@@ -691,12 +731,12 @@ public final class ExplainTab extends BorderPane {
                 p.card().classNames().get(k), 100 * p.probabilities()[k]);
     }
 
-    private static ListCell<Integer> classCell(Saliency.Prepared p, boolean isA) {
+    private ListCell<Integer> classCell(boolean isA) {
         return new ListCell<>() {
             @Override
             protected void updateItem(Integer item, boolean empty) {
                 super.updateItem(item, empty);
-                setText(empty ? null : classText(p, item, isA));
+                setText(empty ? null : classText(vm.preparedProperty().get(), item, isA));
             }
         };
     }
@@ -737,6 +777,9 @@ public final class ExplainTab extends BorderPane {
     }
 
     private static String num(double v) {
+        if (v == 0) {
+            return "0";
+        }
         return String.format(Locale.ROOT, "%.3g", v).replace("-", "−");
     }
 

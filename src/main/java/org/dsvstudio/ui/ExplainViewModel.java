@@ -166,6 +166,7 @@ public final class ExplainViewModel {
 
     private void prepare(Saliency.Source s) {
         long mine = ++prepareRequest;
+        ++mapRequest; // a map of the image before arriving now is dropped
         source.set(s);
         cancelMap();
         cancelGrid();
@@ -181,9 +182,18 @@ public final class ExplainViewModel {
             }
             busy.set(false);
             if (failure != null) {
-                prepared.set(null);
-                map.set(null);
-                clearGrid("");
+                Saliency.Prepared before = prepared.get();
+                Workbench.ModelSummary now = loaded.get();
+                if (before != null && now != null && before.generation() == now.generation()
+                        && before.source() != s) {
+                    // keep showing the image before, which still fits the loaded model
+                    source.set(before.source());
+                    compute();
+                } else {
+                    prepared.set(null);
+                    map.set(null);
+                    clearGrid("");
+                }
                 message.set("Cannot explain " + s.title() + ": " + MainViewModel.message(failure));
                 return;
             }

@@ -1,5 +1,7 @@
 package org.dsvstudio.ui;
 
+import javafx.scene.image.Image;
+import javafx.scene.image.PixelReader;
 import javafx.scene.image.PixelWriter;
 import javafx.scene.image.WritableImage;
 
@@ -84,6 +86,37 @@ final class HeatMaps {
             out |= (int) Math.round(a * f + (1 - a) * b) << shift;
         }
         return out;
+    }
+
+    /**
+     * The image enlarged by a whole factor, each pixel a factor×factor square: crisp pixels whatever the rendering
+     * pipeline does with ImageView's smooth flag (the software pipeline smooths anyway).
+     */
+    static Image enlarged(Image src, int factor) {
+        if (factor <= 1) {
+            return src;
+        }
+        int w = (int) src.getWidth();
+        int h = (int) src.getHeight();
+        PixelReader in = src.getPixelReader();
+        WritableImage out = new WritableImage(w * factor, h * factor);
+        PixelWriter px = out.getPixelWriter();
+        int[] row = new int[w * factor];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                java.util.Arrays.fill(row, x * factor, (x + 1) * factor, in.getArgb(x, y));
+            }
+            for (int dy = 0; dy < factor; dy++) {
+                px.setPixels(0, y * factor + dy, w * factor, 1, javafx.scene.image.PixelFormat.getIntArgbInstance(),
+                        row, 0, w * factor);
+            }
+        }
+        return out;
+    }
+
+    /** The whole factor that brings the larger side of an h×w image closest to size without exceeding it. */
+    static int factorFor(int h, int w, double size) {
+        return Math.max(1, (int) Math.floor(size / Math.max(h, w)));
     }
 
     private static double clamp(double v, double lo, double hi) {

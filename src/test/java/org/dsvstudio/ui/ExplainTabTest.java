@@ -81,8 +81,13 @@ class ExplainTabTest {
         Preferences.userRoot().node(PREFS_NODE).removeNode();
     }
 
+    /**
+     * Waits for a condition, then for the FX thread to finish what it is doing: another thread may see a property's
+     * new value while the FX thread is still running its listeners.
+     */
     private static void waitUntil(int seconds, Callable<Boolean> condition) throws Exception {
         WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
+        WaitForAsyncUtils.waitForFxEvents();
     }
 
     /** Test image i of Fashion-MNIST as a PNG file. */
@@ -124,7 +129,7 @@ class ExplainTabTest {
 
         Image heat = robot.lookup("#explainHeat").queryAs(ImageView.class).getImage();
         assertNotNull(heat);
-        assertEquals(28, (int) heat.getWidth());
+        assertEquals(280, (int) heat.getWidth(), "28 pixels, each a 10×10 square");
         Set<Integer> colours = distinctArgb(heat);
         assertTrue(colours.size() > 20, "heat map pixels are not uniform: " + colours.size() + " distinct colours");
 
@@ -216,7 +221,12 @@ class ExplainTabTest {
 
         int predicted = vm.preparedProperty().get().predicted();
         int other = (predicted + 1) % 10;
-        robot.interact(() -> classB.setValue(other));
+        String otherName = vm.preparedProperty().get().card().classNames().get(other);
+        robot.clickOn(classB);
+        robot.clickOn(robot.lookup(".combo-box-popup .list-cell")
+                .match((javafx.scene.control.ListCell<?> cell) -> cell.getText() != null
+                        && cell.getText().startsWith(otherName + "  ("))
+                .queryAs(javafx.scene.control.ListCell.class));
         waitUntil(60, () -> vm.mapProperty().get().request().classB() == other && !vm.busyProperty().get());
         String caption = robot.lookup("#explainCaption").queryAs(Label.class).getText();
         List<String> names = vm.preparedProperty().get().card().classNames();
@@ -242,10 +252,11 @@ class ExplainTabTest {
         Files.copy(TestSupport.resource("torchscript/tiny_convnet.pt"), pt);
         new CardDraft().setInputShape("1,28,28").setClassNames("0,1,2,3,4,5,6,7,8,9").setMean("0.286")
                 .setStd("0.353").saveBeside(pt);
+        Saliency.MapResult convnetMap = vm.mapProperty().get();
         robot.interact(() -> window.viewModel().open(pt));
         waitUntil(60, () -> vm.preparedProperty().get() != null
-                && "tiny_convnet".equals(vm.preparedProperty().get().modelName()) && vm.mapProperty().get() != null
-                && !vm.busyProperty().get());
+                && "tiny_convnet".equals(vm.preparedProperty().get().modelName())
+                && vm.mapProperty().get() != convnetMap && !vm.busyProperty().get());
         RadioButton gradCam = robot.lookup("#method-GRAD_CAM").queryAs(RadioButton.class);
         assertTrue(gradCam.isDisabled());
         assertEquals(Saliency.Method.GRADIENT, vm.methodProperty().get(), "Grad-CAM was chosen; gradient instead");
@@ -263,7 +274,8 @@ class ExplainTabTest {
         Label message = robot.lookup("#explainMessage").queryAs(Label.class);
         waitUntil(30, () -> message.isVisible());
         assertTrue(message.getText().contains("not an image.png"), message.getText());
-        assertNull(vm.preparedProperty().get());
+        assertTrue(vm.preparedProperty().get().source().title().equals("fashion-test-4.png"),
+                "the image before stays");
 
         ModelCard cifar = new ModelCard("cifar-like", "convnet", 8, "weights.params", new int[] {3, 32, 32},
                 List.of("a", "b"), new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5}, "synthetic", null, null,
@@ -273,8 +285,11 @@ class ExplainTabTest {
         assertTrue(message.getText().contains("convnet-fashion takes 1×28×28"), message.getText());
 
         Path good = png(dir, 5);
+        Saliency.MapResult before = vm.mapProperty().get();
         robot.interact(() -> vm.openImage(good));
-        waitUntil(60, () -> vm.mapProperty().get() != null && vm.preparedProperty().get() != null);
+        waitUntil(60, () -> vm.preparedProperty().get() != null
+                && "fashion-test-5.png".equals(vm.preparedProperty().get().source().title())
+                && vm.mapProperty().get() != before && !vm.busyProperty().get());
         assertFalse(message.isVisible(), "the message goes with the next good image");
     }
 
