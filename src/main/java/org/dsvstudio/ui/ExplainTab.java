@@ -523,7 +523,7 @@ public final class ExplainTab extends BorderPane {
         heat.setImage(HeatMaps.enlarged(HeatMaps.overlay(m.map(), m.height(), m.width(),
                 m.request().method().signed(), m.scale()), HeatMaps.factorFor(m.height(), m.width(), IMAGE_SIZE)));
         showBar(m);
-        caption.setText(describe(m, p) + String.format(Locale.ROOT, " · %d ms", m.millis()));
+        caption.setText(describe(m, p) + String.format(Locale.ROOT, " · %d\u00a0ms", m.millis()));
     }
 
     private void showBar(Saliency.MapResult m) {
