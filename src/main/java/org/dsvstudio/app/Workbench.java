@@ -394,4 +394,50 @@ public final class Workbench implements AutoCloseable {
         }
         return current;
     }
+
+    // Saliency views (Explain tab)
+
+    /**
+     * Prepares an image for the saliency views on the loaded model: a file is read and resized to the model's
+     * input, a DSV's image is checked against it; comes with the model's probabilities and its Grad-CAM layers.
+     */
+    public CompletableFuture<Saliency.Prepared> prepareExplain(Saliency.Source source) {
+        return ComputeThread.get().submit(() -> {
+            if (current == null) {
+                throw new IllegalStateException("no model loaded: open a model first");
+            }
+            if (bridge == null) {
+                bridge = AutogradBridge.load();
+            }
+            return Saliency.prepare(source, current, bridge, generation);
+        });
+    }
+
+    /**
+     * Queues heat maps of a prepared image, computed one after another on the compute thread; each is passed to
+     * {@code each} (on the compute thread) when ready. Cancelling stops between batches and completes the future
+     * with a CancellationException; so does a request whose model was replaced meanwhile (with a message).
+     */
+    public Saliency.Run explain(Saliency.Prepared input, List<Saliency.Request> requests,
+            Consumer<Saliency.MapResult> each) {
+        AtomicBoolean cancel = new AtomicBoolean();
+        java.util.function.BooleanSupplier stop = () -> cancel.get() || ComputeThread.get().isShuttingDown();
+        CompletableFuture<List<Saliency.MapResult>> result = ComputeThread.get().submit(() -> {
+            List<Saliency.MapResult> maps = new java.util.ArrayList<>();
+            for (Saliency.Request r : requests) {
+                Saliency.checkCancel(stop);
+                if (current == null || input.generation() != generation) {
+                    throw new IllegalStateException("another model was opened since this image was prepared");
+                }
+                if (bridge == null) {
+                    bridge = AutogradBridge.load();
+                }
+                Saliency.MapResult m = Saliency.compute(current, bridge, input, r, stop);
+                maps.add(m);
+                each.accept(m);
+            }
+            return maps;
+        });
+        return new Saliency.Run(result, cancel);
+    }
 }

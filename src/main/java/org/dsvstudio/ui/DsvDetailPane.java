@@ -100,6 +100,22 @@ public final class DsvDetailPane extends VBox {
 
         content.getChildren().setAll(title, frame, facts, probHeader, probabilities, nearest);
         addBoundaryRows(facts);
+        explain.setId("detailExplain");
+        explain.setTooltip(new javafx.scene.control.Tooltip("Saliency maps of this DSV in the Explain tab"));
+        explain.setMinWidth(Region.USE_PREF_SIZE);
+        explain.setVisible(false);
+        explain.managedProperty().bind(explain.visibleProperty());
+        explain.setOnAction(e -> {
+            if (onExplain != null && card != null && shown != null) {
+                onExplain.accept(card, shown);
+            }
+        });
+        title.setMinWidth(0);
+        Region titleGap = new Region();
+        HBox.setHgrow(titleGap, Priority.ALWAYS);
+        HBox titleRow = new HBox(8, title, titleGap, explain);
+        titleRow.setAlignment(Pos.CENTER_LEFT);
+        content.getChildren().setAll(titleRow, frame, facts, probHeader, probabilities, nearest);
         clear();
     }
 
@@ -124,6 +140,7 @@ public final class DsvDetailPane extends VBox {
     public void show(ModelCard newCard, Candidate c) {
         card = Objects.requireNonNull(newCard, "card");
         Objects.requireNonNull(c, "candidate");
+        shown = c;
         List<String> names = card.classNames();
         title.setText("#" + c.index() + " · " + names.get(c.targetClass()));
         image.setImage(DsvThumbnails.toImage(c.image01(), card));
@@ -313,5 +330,17 @@ public final class DsvDetailPane extends VBox {
         }
         useAs.setVisible(true);
         useAs.setManaged(true);
+    }
+
+    // The Explain button (shown once an action is set)
+
+    private final javafx.scene.control.Button explain = new javafx.scene.control.Button("Explain");
+    private java.util.function.BiConsumer<ModelCard, Candidate> onExplain;
+    private Candidate shown;
+
+    /** Shows an Explain button that passes the shown candidate and its model's card to action. */
+    public void setOnExplain(java.util.function.BiConsumer<ModelCard, Candidate> action) {
+        onExplain = action;
+        explain.setVisible(action != null);
     }
 }

@@ -195,4 +195,9 @@ public final class GalleryTab extends BorderPane {
         model.noticeProperty().set("DSV #" + c.index() + " is now " + BoundaryViewModel.SLOT_NAMES[slot]
                 + " in the Boundaries tab (Ctrl+B).");
     }
+
+    /** What the detail pane's Explain button does with the selected DSV (and its model's card). */
+    void setOnExplain(BiConsumer<org.dsvstudio.model.ModelCard, Candidate> action) {
+        detail.setOnExplain(action);
+    }
 }

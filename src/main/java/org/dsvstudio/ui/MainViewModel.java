@@ -202,4 +202,16 @@ public final class MainViewModel {
         }
         return boundary;
     }
+
+    // Explain tab
+
+    private ExplainViewModel explain;
+
+    /** The Explain tab's state: saliency maps of one image for the loaded model (made on first use). */
+    public ExplainViewModel explain() {
+        if (explain == null) {
+            explain = new ExplainViewModel(workbench, loaded);
+        }
+        return explain;
+    }
 }

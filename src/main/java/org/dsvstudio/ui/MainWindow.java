@@ -125,6 +125,7 @@ public final class MainWindow {
             model.shutdown();
         });
         enableDragAndDrop(scene);
+        installExplainTab(scene);
 
         model.loadedProperty().addListener((obs, old, summary) -> showSummary(summary));
         model.errorProperty().addListener((obs, old, message) -> {
@@ -521,5 +522,41 @@ public final class MainWindow {
         v.getStyleClass().add("detail-value");
         details.addRow(row, k, v);
         return row + 1;
+    }
+
+    // Explain tab (saliency maps): the tab, File → Explain image…, the gallery's Explain button
+
+    private ExplainTab explainTab;
+
+    private void installExplainTab(Scene scene) {
+        explainTab = new ExplainTab(model.explain());
+        Tab tab = new Tab("Explain", explainTab);
+        tab.setId("tabExplain");
+        tabs.getTabs().add(tab);
+        scene.getStylesheets().add(css("explain.css"));
+        MenuItem explainImage = item("Explain image…", "Ctrl+I", e -> {
+            tabs.getSelectionModel().select(tab);
+            explainTab.chooseImage(stage);
+        });
+        explainImage.setId("menuExplainImage");
+        MenuBar bar = (MenuBar) ((BorderPane) scene.getRoot()).getTop();
+        Menu file = bar.getMenus().get(0);
+        int at = file.getItems().size() - 2; // before the separator above Quit
+        for (int i = 0; i < file.getItems().size(); i++) {
+            if ("Export gallery…".equals(file.getItems().get(i).getText())) {
+                at = i + 1;
+            }
+        }
+        file.getItems().add(Math.max(0, at), explainImage);
+        gallery.setOnExplain((card, c) -> {
+            model.explain().showImage("DSV #" + c.index() + " · " + card.classNames().get(c.targetClass()),
+                    c.image01(), card);
+            tabs.getSelectionModel().select(tab);
+        });
+    }
+
+    /** The Explain tab (tests drive it through this). */
+    ExplainTab explainTab() {
+        return explainTab;
     }
 }
