@@ -120,6 +120,7 @@ public final class MainWindow {
             model.shutdown();
         });
         enableDragAndDrop(scene);
+        addCompareTab();
 
         model.loadedProperty().addListener((obs, old, summary) -> showSummary(summary));
         model.errorProperty().addListener((obs, old, message) -> {
@@ -514,5 +515,12 @@ public final class MainWindow {
         v.getStyleClass().add("detail-value");
         details.addRow(row, k, v);
         return row + 1;
+    }
+
+    /** The Compare tab (model 2 classifying model 1's DSVs and back), after the other tabs. */
+    private void addCompareTab() {
+        Tab compare = new Tab("Compare", new CompareTab(model));
+        compare.setId("tabCompare");
+        tabs.getTabs().add(compare);
     }
 }
