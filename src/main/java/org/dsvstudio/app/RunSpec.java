@@ -95,8 +95,8 @@ public record RunSpec(KktConfig config, int[] classes, int perClass, float[] mix
 
     /** A short title for job lists: "quick · 1/class · seed 0". */
     public String title() {
-        String what = mix != null ? perClass + " mixed" : perClass + "/class";
-        if (classes != null && mix == null) {
+        String what = start != null ? perClass + " edited" : mix != null ? perClass + " mixed" : perClass + "/class";
+        if (classes != null && mix == null && start == null) {
             what += " · " + classes.length + " class" + (classes.length == 1 ? "" : "es");
         }
         String from = this.start != null ? " · edit of " + startLabel

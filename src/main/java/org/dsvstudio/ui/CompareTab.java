@@ -122,8 +122,10 @@ public final class CompareTab extends ScrollPane {
 
     private void showResult(ModelComparison.Result r) {
         forward.show(r == null ? null : r.forward(), "Model 1's DSVs classified by model 2 appear here.");
-        reverse.show(r == null ? null : r.reverse(), r == null ? "" : "Reverse direction: model 2 has no finished run"
-                + " in the job list.");
+        reverse.show(r == null ? null : r.reverse(), "Reverse direction: model 2 has no finished run in the job list.");
+        // no empty box before the first comparison
+        reverse.setVisible(r != null);
+        reverse.setManaged(r != null);
     }
 
     private static ComboBox<JobViewModel> runChoice(String id, javafx.collections.ObservableList<JobViewModel> items,

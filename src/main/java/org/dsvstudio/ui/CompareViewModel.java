@@ -101,7 +101,7 @@ public final class CompareViewModel {
                 .toList();
         JobViewModel keep = choice.get();
         list.setAll(runs);
-        choice.set(keep != null && runs.contains(keep) ? keep : runs.isEmpty() ? null : runs.get(runs.size() - 1));
+        choice.set(keep != null && runs.contains(keep) ? keep : preferred(runs));
     }
 
     /** Loads model 2 on the compute thread; says at once when its classes differ from model 1's. */
@@ -180,5 +180,15 @@ public final class CompareViewModel {
                     + m2.card().name() + " (open it, Generate, open " + first.card().name() + " again): its runs stay"
                     + " in the job list.");
         }));
+    }
+
+    /** The newest plain run (hard targets from noise or data), else the newest mix or edit, else null. */
+    private static JobViewModel preferred(List<JobViewModel> runs) {
+        for (int i = runs.size() - 1; i >= 0; i--) {
+            if (runs.get(i).spec().mix() == null && runs.get(i).spec().start() == null) {
+                return runs.get(i);
+            }
+        }
+        return runs.isEmpty() ? null : runs.get(runs.size() - 1);
     }
 }

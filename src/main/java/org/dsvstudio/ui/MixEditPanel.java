@@ -108,7 +108,7 @@ public final class MixEditPanel extends TitledPane {
         frame.setMaxSize(60, 60);
         startLabel.setId("editStartLabel");
         startLabel.setWrapText(true);
-        startLabel.setMaxWidth(220);
+        startLabel.setMaxWidth(Double.MAX_VALUE);
         vm.startProperty().addListener((obs, old, s) -> showStart());
         main.loadedProperty().addListener((obs, old, s) -> showStart());
 
@@ -150,11 +150,16 @@ public final class MixEditPanel extends TitledPane {
                 + " model to see the target class"));
         edit.disableProperty().bind(vm.editProblemProperty().isNotNull().or(main.busyProperty()));
         edit.setOnAction(e -> vm.generateEdit());
-        HBox startBox = new HBox(8, frame, startLabel);
-        startBox.setAlignment(Pos.CENTER_LEFT);
-        FlowPane editRow = new FlowPane(10, 8, startBox, new Label("start from"), fromDsv,
-                new HBox(4, index, fromData), new HBox(6, fromFile, invert), edit);
+        HBox fromDataBox = new HBox(4, index, fromData);
+        fromDataBox.setAlignment(Pos.CENTER_LEFT);
+        HBox fromFileBox = new HBox(6, fromFile, invert);
+        fromFileBox.setAlignment(Pos.CENTER_LEFT);
+        FlowPane sources = new FlowPane(10, 6, new Label("start from"), fromDsv, fromDataBox, fromFileBox);
+        sources.setAlignment(Pos.CENTER_LEFT);
+        VBox editControls = new VBox(6, startLabel, sources, edit);
+        HBox editRow = new HBox(10, frame, editControls);
         editRow.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(editControls, javafx.scene.layout.Priority.ALWAYS);
 
         Label problem = new Label();
         problem.setId("editProblem");
