@@ -185,4 +185,60 @@ public final class GenerationPlan {
         }
         return starts;
     }
+
+    /** The soft target (1−δ)·e_a + δ·e_b of the paper's class mixing; δ = 0 gives class a, δ = 1 class b. */
+    public static float[] blend(int numClasses, int a, int b, double delta) {
+        if (a < 0 || a >= numClasses || b < 0 || b >= numClasses) {
+            throw new IllegalArgumentException("classes " + a + " and " + b + " must lie in 0.." + (numClasses - 1));
+        }
+        if (!(delta >= 0 && delta <= 1)) {
+            throw new IllegalArgumentException("δ must lie in [0, 1], got " + delta);
+        }
+        float[] t = new float[numClasses];
+        t[a] += (float) (1 - delta);
+        t[b] += (float) delta;
+        return t;
+    }
+
+    /** The index of the largest entry (the first one on ties). */
+    public static int argMax(float[] v) {
+        return KktRequest.targetClass(v);
+    }
+
+    /**
+     * A target in words: the class name for a hard target, else every class with weight in class order,
+     * "Coat 40 % / Shirt 60 %".
+     */
+    public static String describeTarget(float[] target, List<String> classNames) {
+        if (KktRequest.isHard(target)) {
+            return classNames.get(argMax(target));
+        }
+        List<String> parts = new ArrayList<>();
+        for (int c = 0; c < target.length; c++) {
+            if (target[c] > 0) {
+                parts.add(String.format(Locale.ROOT, "%s %d %%", classNames.get(c), Math.round(100 * target[c])));
+            }
+        }
+        return String.join(" / ", parts);
+    }
+
+    /**
+     * Editing: every candidate starts from the same image (pixel space [0,1]) and is optimized towards its
+     * target (hard targets for {@code classes}, or the soft {@code mix}).
+     */
+    public static KktRequest fromImage(ModelCard card, int[] classes, int perClass, float[] mix, float[] start01,
+            String label, long seed, KktConfig config) {
+        int size = card.channels() * card.height() * card.imageWidth();
+        if (start01 == null || start01.length != size) {
+            throw new IllegalArgumentException("the start image has " + (start01 == null ? 0 : start01.length)
+                    + " values but the model takes " + card.channels() + "×" + card.height() + "×" + card.imageWidth()
+                    + " = " + size);
+        }
+        KktRequest plain = build(card, classes, perClass, mix, Init.NOISE, null, null, seed, config);
+        float[][] starts = new float[plain.size()][];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = start01.clone();
+        }
+        return new KktRequest(plain.targets(), starts, "image:" + label, seed, config);
+    }
 }

@@ -120,6 +120,10 @@ public final class Workbench implements AutoCloseable {
         }
 
         void progress(KktProgress p);
+
+        /** The request the run was built into, just before its first step (its start images are step 0). */
+        default void request(KktRequest request) {
+        }
     }
 
     /**
@@ -149,8 +153,12 @@ public final class Workbench implements AutoCloseable {
             ModelCard card = current.card();
             int[] classes = spec.classes() != null ? spec.classes() : GenerationPlan.resolveClasses(card, null);
             ImageDataset images = spec.init() == GenerationPlan.Init.NOISE ? null : dataFor(spec.data());
-            KktRequest request = GenerationPlan.build(card, classes, spec.perClass(), spec.mix(), spec.init(), images,
-                    spec.data() == null ? null : spec.data().toString(), spec.seed(), spec.config());
+            KktRequest request = spec.start() != null
+                    ? GenerationPlan.fromImage(card, classes, spec.perClass(), spec.mix(), spec.start(),
+                            spec.startLabel(), spec.seed(), spec.config())
+                    : GenerationPlan.build(card, classes, spec.perClass(), spec.mix(), spec.init(), images,
+                            spec.data() == null ? null : spec.data().toString(), spec.seed(), spec.config());
+            listener.request(request);
             return new KktJob(current, bridge, request).run(listener::progress,
                     () -> cancel.get() || ComputeThread.get().isShuttingDown());
         });
@@ -214,6 +222,7 @@ public final class Workbench implements AutoCloseable {
                 current.close();
                 current = null;
             }
+            closeSecond();
             if (bridge != null) {
                 bridge.close();
                 bridge = null;
@@ -439,5 +448,60 @@ public final class Workbench implements AutoCloseable {
             return maps;
         });
         return new Saliency.Run(result, cancel);
+    }
+
+    // ---- A second model, for comparisons (compute thread only) ----
+
+    private Classifier second;
+    private long secondGeneration;
+
+    /**
+     * Loads a second classifier beside the current one (replacing an earlier second one only when this load
+     * succeeds); the current model stays as it is.
+     */
+    public CompletableFuture<ModelSummary> openSecond(Path path, CardOverrides overrides) {
+        return ComputeThread.get().submit(() -> {
+            DjlEngine engine = DjlEngine.start(deviceChoice);
+            Classifier loaded = ModelLoader.load(path, overrides, engine.device());
+            closeSecond();
+            second = loaded;
+            secondGeneration++;
+            return new ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
+                    engine.deviceNote(), engine.versionLine(), engine.startMillis(), secondGeneration);
+        });
+    }
+
+    /**
+     * Classifies the current model's DSVs with the second model and, when given, the second model's DSVs with
+     * the current model. Fails with a message when no second model is loaded or the classes differ.
+     *
+     * @param firstDsvs DSVs of the current model (model 1)
+     * @param secondDsvs DSVs of the second model (model 2), or null
+     */
+    public CompletableFuture<ModelComparison.Result> compare(ModelComparison.Dsvs firstDsvs,
+            ModelComparison.Dsvs secondDsvs) {
+        return ComputeThread.get().submit(() -> {
+            if (current == null) {
+                throw new IllegalStateException("no model loaded");
+            }
+            if (second == null) {
+                throw new IllegalStateException("no second model loaded: Compare with model… first");
+            }
+            String problem = ModelComparison.mismatch(current.card(), second.card());
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            ModelComparison.Direction forward = ModelComparison.classify(firstDsvs, second);
+            ModelComparison.Direction reverse = secondDsvs == null ? null : ModelComparison.classify(secondDsvs, current);
+            return new ModelComparison.Result(forward, reverse);
+        });
+    }
+
+    /** Closes the second model, if any (compute thread). */
+    private void closeSecond() {
+        if (second != null) {
+            second.close();
+            second = null;
+        }
     }
 }

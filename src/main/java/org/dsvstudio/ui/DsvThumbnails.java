@@ -116,4 +116,13 @@ public final class DsvThumbnails extends FlowPane {
     private static double clamp(float v) {
         return Float.isNaN(v) ? 0 : Math.max(0, Math.min(1, v));
     }
+
+    /** Renames every group (a mix run's one group is titled by its soft target, not its largest class). */
+    public void relabel(String title) {
+        for (javafx.scene.Node group : getChildren()) {
+            if (group instanceof VBox box && !box.getChildren().isEmpty() && box.getChildren().get(0) instanceof Label l) {
+                l.setText(title);
+            }
+        }
+    }
 }

@@ -72,6 +72,7 @@ public final class GalleryTab extends BorderPane {
         setCenter(split);
         model.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));
         gallery.selectedProperty().addListener((obs, old, c) -> showDetail(c));
+        gallery.selectedProperty().addListener((obs, old, c) -> publishSelection(c));
         model.dataProperty().addListener((obs, old, d) -> showDetail(gallery.selectedProperty().get()));
         detail.setUseAs(this::useAs);
     }
@@ -100,6 +101,9 @@ public final class GalleryTab extends BorderPane {
         }
         header.setText(shown.title() + " — " + JobViewModel.summary(r));
         gallery.show(shown.card(), r);
+        if (shown.spec().start() != null && shown.startImages() != null) {
+            gallery.setBanner(BeforeAfterRow.of(shown, r));
+        }
     }
 
     private void showDetail(Candidate c) {
@@ -199,5 +203,11 @@ public final class GalleryTab extends BorderPane {
     /** What the detail pane's Explain button does with the selected DSV (and its model's card). */
     void setOnExplain(BiConsumer<org.dsvstudio.model.ModelCard, Candidate> action) {
         detail.setOnExplain(action);
+    }
+
+    /** The selected DSV, for the Run tab's "edit the selected DSV". */
+    private void publishSelection(Candidate c) {
+        model.mixEdit().gallerySelectionProperty().set(c == null || shown == null ? null
+                : new MixEditViewModel.GalleryPick(shown, c));
     }
 }

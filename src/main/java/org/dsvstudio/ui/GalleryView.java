@@ -119,6 +119,7 @@ public final class GalleryView extends BorderPane {
         select(null);
         rows.clear();
         tileOf.clear();
+        banner = null;
         emptyHint.setText(hint);
         classFilter.getItems().setAll(ALL_CLASSES);
         classFilter.getSelectionModel().select(0);
@@ -132,14 +133,16 @@ public final class GalleryView extends BorderPane {
         select(null);
         rows.clear();
         tileOf.clear();
+        banner = null;
         List<String> filterItems = new ArrayList<>(List.of(ALL_CLASSES));
         // Rows only for classes the run generated for (a run may be limited to some classes).
         for (int c = 0; c < card.numClasses(); c++) {
             int cls = c;
             List<Candidate> members = result.candidates().stream().filter(x -> x.targetClass() == cls).toList();
             if (!members.isEmpty()) {
-                rows.add(buildRow(card.classNames().get(c), members, card));
-                filterItems.add(card.classNames().get(c));
+                String label = rowLabel(members, card);
+                rows.add(buildRow(label, members, card));
+                filterItems.add(label);
             }
         }
         emptyHint.setText("This run produced no candidates.");
@@ -265,5 +268,29 @@ public final class GalleryView extends BorderPane {
         } else {
             rowsBox.getChildren().setAll(shownRows.stream().map(Row::node).toList());
         }
+        if (banner != null) {
+            rowsBox.getChildren().add(0, banner);
+        }
+    }
+
+    // ---- Mixes and edits ----
+
+    private Node banner;
+
+    /**
+     * A row shown above the class rows until the next {@link #show} or {@link #clear} (an edit's start image
+     * beside its results), or null for none.
+     */
+    public void setBanner(Node node) {
+        banner = node;
+        refresh();
+    }
+
+    /** A row's title: the class, or the soft target when its candidates share one ("Coat 40 % / Shirt 60 %"). */
+    private static String rowLabel(List<Candidate> members, ModelCard card) {
+        float[] first = members.get(0).target();
+        boolean shared = members.stream().allMatch(m -> java.util.Arrays.equals(m.target(), first));
+        return shared && first != null ? org.dsvstudio.app.GenerationPlan.describeTarget(first, card.classNames())
+                : card.classNames().get(members.get(0).targetClass());
     }
 }

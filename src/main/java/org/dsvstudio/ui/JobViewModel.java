@@ -90,7 +90,7 @@ public final class JobViewModel implements Workbench.RunListener {
     }
 
     public String title() {
-        return "#" + number + " " + model.card().name() + " · " + spec.title();
+        return "#" + number + " " + model.card().name() + " · " + spec.title(model.card().classNames());
     }
 
     public RunSpec spec() {
@@ -237,5 +237,22 @@ public final class JobViewModel implements Workbench.RunListener {
                         + "class · entropy %.2f → %.2f", how, r.stepsDone(), r.wallSeconds(), r.kept().size(),
                 r.candidates().size(), 100 * r.primalFeasibility(), r.initialMeanEntropy(), r.finalMeanEntropy())
                 + (r.notes().isEmpty() ? "" : " · " + String.join(" · ", r.notes()));
+    }
+
+    // ---- Start images (editing's "before") ----
+
+    private volatile float[][] startImages;
+
+    @Override
+    public void request(org.dsvstudio.kkt.KktRequest request) {
+        startImages = request.initImages01();
+    }
+
+    /**
+     * The images the run's candidates start from (step 0, pixel space), once it has started; null for a run from
+     * noise or one not started yet.
+     */
+    public float[][] startImages() {
+        return startImages;
     }
 }

@@ -214,4 +214,30 @@ public final class MainViewModel {
         }
         return explain;
     }
+
+    // ---- Class mixing / editing and model comparison ----
+
+    private MixEditViewModel mixEdit;
+    private CompareViewModel compare;
+
+    /** The Run tab's "Mix / Edit" section. */
+    public MixEditViewModel mixEdit() {
+        if (mixEdit == null) {
+            mixEdit = new MixEditViewModel(this);
+        }
+        return mixEdit;
+    }
+
+    /** The Compare tab: a second model classifying the first one's DSVs and back. */
+    public CompareViewModel compare() {
+        if (compare == null) {
+            compare = new CompareViewModel(this);
+        }
+        return compare;
+    }
+
+    /** Shows an error notification (for the sections above). */
+    void report(String title, String message) {
+        fail(title, message);
+    }
 }

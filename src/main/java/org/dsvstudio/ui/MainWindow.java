@@ -126,6 +126,7 @@ public final class MainWindow {
         });
         enableDragAndDrop(scene);
         installExplainTab(scene);
+        addCompareTab();
 
         model.loadedProperty().addListener((obs, old, summary) -> showSummary(summary));
         model.errorProperty().addListener((obs, old, message) -> {
@@ -558,5 +559,12 @@ public final class MainWindow {
     /** The Explain tab (tests drive it through this). */
     ExplainTab explainTab() {
         return explainTab;
+    }
+
+    /** The Compare tab (model 2 classifying model 1's DSVs and back), after the other tabs. */
+    private void addCompareTab() {
+        Tab compare = new Tab("Compare", new CompareTab(model));
+        compare.setId("tabCompare");
+        tabs.getTabs().add(compare);
     }
 }

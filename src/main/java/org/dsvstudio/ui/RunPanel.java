@@ -44,7 +44,7 @@ public final class RunPanel extends VBox {
         super(12);
         this.model = model;
         setPadding(new Insets(16));
-        getChildren().addAll(buildSettings(), new Separator(), buildLiveView());
+        getChildren().addAll(buildSettings(), new MixEditPanel(model), new Separator(), buildLiveView());
         model.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));
         model.loadedProperty().addListener((obs, old, summary) -> setClasses(summary == null ? null : summary.card()));
     }
@@ -205,8 +205,12 @@ public final class RunPanel extends VBox {
         jobStatus.textProperty().bind(job.statusProperty());
         lossChart.follow(job.losses(), job.spec().config().tvWeight() > 0 || job.spec().config().normWeight() > 0);
         int perClass = job.spec().perClass();
-        int[] subset = job.spec().classes();
+        int[] subset = job.spec().mix() != null ? new int[] {GenerationPlan.argMax(job.spec().mix())}
+                : job.spec().classes();
         thumbnails.reset(job.card(), perClass, subset);
+        if (job.spec().mix() != null) {
+            thumbnails.relabel(GenerationPlan.describeTarget(job.spec().mix(), job.card().classNames()));
+        }
         job.snapshotProperty().addListener(onSnapshot);
         showSnapshot(job.snapshotProperty().get());
     }
