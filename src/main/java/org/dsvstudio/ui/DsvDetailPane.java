@@ -98,8 +98,6 @@ public final class DsvDetailPane extends VBox {
         VBox nearest = new VBox(4, nearestHeader, nearestBody);
         nearest.setId("detailNearest");
 
-        content.getChildren().setAll(title, frame, facts, probHeader, probabilities, nearest);
-        addBoundaryRows(facts);
         explain.setId("detailExplain");
         explain.setTooltip(new javafx.scene.control.Tooltip("Saliency maps of this DSV in the Explain tab"));
         explain.setMinWidth(Region.USE_PREF_SIZE);
@@ -116,6 +114,7 @@ public final class DsvDetailPane extends VBox {
         HBox titleRow = new HBox(8, title, titleGap, explain);
         titleRow.setAlignment(Pos.CENTER_LEFT);
         content.getChildren().setAll(titleRow, frame, facts, probHeader, probabilities, nearest);
+        addBoundaryRows(facts); // after the children are set: it inserts the use-as row below the facts
         clear();
     }
 
