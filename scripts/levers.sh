@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The investigation behind docs/evidence.md: which settings make the stationarity term change what DSVs teach
+# a fresh network. One lever at a time against the quick preset, on Fashion-MNIST with K DSVs per class from
+# the same noise (seed 0), each distilled with SEEDS fresh ConvNets. Resumable like scripts/evidence.sh;
+# results in $WORK/levers/*.json, logs in $WORK/logs.  Usage: scripts/levers.sh [K]   (default 1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=${WORK:-runs/evidence}
+SEEDS=${SEEDS:-8}
+K=${1:-1}
+JAR=${JAR:-target/dsv-studio.jar}
+DATA=fashion-mnist
+MODEL=sample-models/convnet-fashion
+export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.dsv-studio/cache}
+# the launcher's native settings (packaging/dsv-studio): OpenMP threads that spin briefly, two malloc arenas.
+# Two of these scripts at once on 2 cores: start each with OMP_NUM_THREADS=1, or their spinning threads
+# fight (measured 10× slower distillation).
+export GOMP_SPINCOUNT=${GOMP_SPINCOUNT:-1000} MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+J=(java -Xmx6g -Dai.djl.offline=true -jar "$JAR")
+mkdir -p "$WORK/levers" "$WORK/sets" "$WORK/logs"
+
+lever() {
+  local name=$1; shift
+  local dir="$WORK/sets/lever-k$K-$name" out="$WORK/levers/k$K-$name.json"
+  if [ -f "$out" ]; then return; fi
+  if [ ! -f "$dir/dsvs.json" ]; then
+    echo "$(date +%T) generate lever $name: $*" >&2
+    "${J[@]}" generate "$MODEL" --per-class "$K" --seed 0 --out "$dir.tmp" "$@" > "$WORK/logs/lever-gen-k$K-$name.log" 2>&1
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"
+  fi
+  echo "$(date +%T) distill lever $name" >&2
+  "${J[@]}" distill --images "$dir" --data "data/$DATA" --seeds "$SEEDS" --out "$out" \
+    > "$WORK/logs/lever-distill-k$K-$name.log" 2>&1
+}
+
+lever primal-only --preset quick --stationarity-weight 0
+lever quick --preset quick
+lever quick-no-augment --preset quick --augment-weight 0
+lever primal-no-augment --preset quick --stationarity-weight 0 --augment-weight 0
+lever cosine-all --preset quick --params all
+lever l1-all --preset quick --distance L1_MEAN --params all
+lever layer-l2-all --preset quick --distance LAYER_L2 --params all
+lever stat-x10 --preset quick --stationarity-weight 10
+lever standard --preset standard
+lever standard-primal-only --preset standard --stationarity-weight 0
+echo "$(date +%T) levers done" >&2
