@@ -91,7 +91,14 @@ public final class DsvThumbnails extends FlowPane {
             } else {
                 captions.get(i).getTooltip().setText(tip);
             }
-            captions.get(i).setTextFill(wrong ? Color.web("#b91c1c") : Color.web("#374151"));
+            // colours come from the style sheet (light and dark theme); only the state is set here
+            if (wrong != captions.get(i).getStyleClass().contains("misclassified")) {
+                if (wrong) {
+                    captions.get(i).getStyleClass().add("misclassified");
+                } else {
+                    captions.get(i).getStyleClass().remove("misclassified");
+                }
+            }
             views.get(i).setOpacity(p.removed()[i] ? 0.35 : 1);
         }
     }
