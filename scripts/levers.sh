@@ -37,10 +37,11 @@ lever primal-only --preset quick --stationarity-weight 0
 lever quick --preset quick
 lever quick-no-augment --preset quick --augment-weight 0
 lever primal-no-augment --preset quick --stationarity-weight 0 --augment-weight 0
-lever cosine-all --preset quick --params all
-lever l1-all --preset quick --distance L1_MEAN --params all
-lever layer-l2-all --preset quick --distance LAYER_L2 --params all
-lever stat-x10 --preset quick --stationarity-weight 10
-lever standard --preset standard
-lever standard-primal-only --preset standard --stationarity-weight 0
+# on top of η = 0 (the better condition found above)
+lever head-linear-no-augment --preset quick --params last:2 --augment-weight 0
+lever cosine-all-no-augment --preset quick --params all --augment-weight 0
+lever l1-all-no-augment --preset quick --distance L1_MEAN --params all --augment-weight 0
+lever stat-x10-no-augment --preset quick --stationarity-weight 10 --augment-weight 0
+lever standard-no-augment --preset standard --augment-weight 0
+lever standard-primal-no-augment --preset standard --stationarity-weight 0 --augment-weight 0
 echo "$(date +%T) levers done" >&2
