@@ -191,6 +191,10 @@ for data, title, _ in DATASETS:
       + verdict(diff(data, 10, "dsv-real", "random"), 3))
     for k in (1, 10):
         w(f"- {title}: top-λ vs random real, {k} img/cls, need ≥ 0: " + verdict(diff(data, k, "top-lambda", "random"), 0))
+    fp = os.path.join(WORK, "results", f"{data}-faithfulness.json")
+    if os.path.exists(fp):
+        rho = load(fp)["lambda"]["pearson"]
+        w(f"- {title}: per-class Σλ vs accuracy, need ρ ≥ 0.6: ρ = {rho:.3f} → {'met' if rho >= 0.6 else 'missed'}")
 w("")
 w(f"Compute: {total / 3600:.2f} h of wall time in the recorded runs (distillation training + DeepKKT), on "
   f"{os.cpu_count()} CPU cores (no GPU); evaluation and data loading not included.")
