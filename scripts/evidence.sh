@@ -72,6 +72,10 @@ cell() {
   distill dsv-other "$data" "$k" "$WORK/sets/$data-k$k-dsv-other"
   generate dsv-real "$data" "$k" --init real --data "data/$data"
   distill dsv-real "$data" "$k" "$WORK/sets/$data-k$k-dsv-real"
+  # control for the k-shot row: its start images themselves (one step at a negligible rate; the 8-bit PNGs
+  # are then exactly the real images)
+  generate start-real "$data" "$k" --init real --data "data/$data" --steps 1 --lr-x 1e-9
+  distill start-real "$data" "$k" "$WORK/sets/$data-k$k-start-real"
 }
 
 if [ $# -eq 0 ]; then

@@ -20,6 +20,7 @@ ROWS = [
     ("dsv-noise", "DSV from noise"),
     ("dsv-other", "DSV from the other data set's images (0 shots)"),
     ("dsv-real", "DSV from real images (k shots)"),
+    ("start-real", "control: the k-shot row's start images themselves"),
 ]
 
 
@@ -189,6 +190,11 @@ for data, title, _ in DATASETS:
       + verdict(diff(data, 10, "dsv-other", "random"), 0))
     w(f"- {title}: DSV k shots vs random real, 10 img/cls, need ≥ +3: "
       + verdict(diff(data, 10, "dsv-real", "random"), 3))
+    for k in (1, 10):
+        d = diff(data, k, "dsv-real", "start-real")
+        if d is not None:
+            w(f"- {title}: (control) DSV k shots vs their own start images, {k} img/cls: {d[0]:+.2f} points "
+              f"(larger seed std {d[1]:.2f})")
     for k in (1, 10):
         w(f"- {title}: top-λ vs random real, {k} img/cls, need ≥ 0: " + verdict(diff(data, k, "top-lambda", "random"), 0))
     fp = os.path.join(WORK, "results", f"{data}-faithfulness.json")
