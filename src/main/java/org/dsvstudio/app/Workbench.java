@@ -147,9 +147,7 @@ public final class Workbench implements AutoCloseable {
                         + " for " + current.card().name());
             }
             listener.started();
-            if (bridge == null) {
-                bridge = AutogradBridge.load();
-            }
+            bridge(); // loads the autograd bridge on first use
             ModelCard card = current.card();
             int[] classes = spec.classes() != null ? spec.classes() : GenerationPlan.resolveClasses(card, null);
             ImageDataset images = spec.init() == GenerationPlan.Init.NOISE ? null : dataFor(spec.data());
@@ -213,6 +211,14 @@ public final class Workbench implements AutoCloseable {
             throw new IllegalStateException("the classifier may only be used on the compute thread");
         }
         return current;
+    }
+
+    /** The autograd bridge, loaded on first use (compute thread). */
+    private AutogradBridge bridge() {
+        if (bridge == null) {
+            bridge = AutogradBridge.load();
+        }
+        return bridge;
     }
 
     @Override
@@ -306,9 +312,7 @@ public final class Workbench implements AutoCloseable {
         List<float[]> images = List.copyOf(images01);
         CompletableFuture<double[]> f = ComputeThread.get().submit(() -> {
             Classifier model = boundaryModel(modelGeneration, cancel);
-            if (bridge == null) {
-                bridge = AutogradBridge.load();
-            }
+            bridge(); // loads the autograd bridge on first use
             ModelCard card = model.card();
             org.dsvstudio.explain.Attributions attributions = new org.dsvstudio.explain.Attributions(model, bridge);
             double[] out = new double[images.size()];
@@ -415,9 +419,7 @@ public final class Workbench implements AutoCloseable {
             if (current == null) {
                 throw new IllegalStateException("no model loaded: open a model first");
             }
-            if (bridge == null) {
-                bridge = AutogradBridge.load();
-            }
+            bridge(); // loads the autograd bridge on first use
             return Saliency.prepare(source, current, bridge, generation);
         });
     }
@@ -438,9 +440,7 @@ public final class Workbench implements AutoCloseable {
                 if (current == null || input.generation() != generation) {
                     throw new IllegalStateException("another model was opened since this image was prepared");
                 }
-                if (bridge == null) {
-                    bridge = AutogradBridge.load();
-                }
+                bridge(); // loads the autograd bridge on first use
                 Saliency.MapResult m = Saliency.compute(current, bridge, input, r, stop);
                 maps.add(m);
                 each.accept(m);
