@@ -239,9 +239,6 @@ public final class Workbench implements AutoCloseable {
 
     // ---------------------------------------------------------------- decision boundaries (the Boundaries tab)
 
-    /** Largest margin step tried (pixel-space L2) and halvings of its bracket: as the faithfulness command. */
-    static final double MARGIN_MAX_DISTANCE = 64;
-    static final int MARGIN_BISECTIONS = 20;
     /** Images per margin chunk: progress and cancellation between chunks. */
     static final int MARGIN_CHUNK = 32;
 
@@ -304,7 +301,7 @@ public final class Workbench implements AutoCloseable {
     /**
      * Each image's distance to the loaded model's nearest decision boundary along the gradient
      * ({@link org.dsvstudio.explain.Margins#alongGradient}, pixel-space L2; +∞ when not reached within
-     * {@value #MARGIN_MAX_DISTANCE}), {@value #MARGIN_CHUNK} images at a time.
+     * {@value org.dsvstudio.explain.Margins#DEFAULT_MAX_DISTANCE}), {@value #MARGIN_CHUNK} images at a time.
      */
     public Computation<double[]> margins(List<float[]> images01, long modelGeneration,
             java.util.function.DoubleConsumer progress) {
@@ -333,8 +330,7 @@ public final class Workbench implements AutoCloseable {
                     }
                     xs[j] = Pixels.normalize(image, card);
                 }
-                double[] d = org.dsvstudio.explain.Margins.alongGradient(attributions, card, xs, MARGIN_MAX_DISTANCE,
-                        MARGIN_BISECTIONS);
+                double[] d = org.dsvstudio.explain.Margins.alongGradient(attributions, card, xs);
                 System.arraycopy(d, 0, out, from, m);
                 if (progress != null) {
                     progress.accept((double) (from + m) / images.size());

@@ -91,12 +91,12 @@ public final class Distiller {
         }
         List<SeedResult> results = new ArrayList<>();
         ImageDataset fixed = DistillSet.dependsOnSeed(spec) ? null : DistillSet.resolve(spec, train, firstSeed, ranking);
+        // one card for every seed (normalization from the real training split: a pass over all its images)
+        ModelCard card = ClassifierTrainer.freshCard(recipe.trainConfig(firstSeed), train, "distilled", dataName);
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
             ImageDataset set = fixed != null ? fixed : DistillSet.resolve(spec, train, seed, ranking);
             TrainConfig config = recipe.trainConfig(seed);
-            // normalization from the real training split, the same for every set
-            ModelCard card = ClassifierTrainer.freshCard(config, train, "distilled", dataName);
             int index = i;
             ClassifierTrainer trainer = new ClassifierTrainer(config,
                     p -> progress.update(index, seeds, p.fraction()), cancelled, 10);

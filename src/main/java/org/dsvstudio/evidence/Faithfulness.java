@@ -34,9 +34,6 @@ import java.util.function.BooleanSupplier;
 public final class Faithfulness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Largest boundary distance searched (pixel L2; a 28×28 image's whole range is 28). */
-    static final double MAX_MARGIN = 64;
-    static final int BISECTIONS = 20;
 
     /** What the DSV folder shows. */
     public record DsvPart(String folder, int dsvs, double primalFeasibility, double recordedPrimalFeasibility,
@@ -123,7 +120,7 @@ public final class Faithfulness {
             real[i] = new float[size];
             marginSet.normalizedInto(i, card.mean(), card.std(), real[i], 0);
         }
-        Summary realMargin = Summary.of(Margins.alongGradient(attributions, card, real, MAX_MARGIN, BISECTIONS));
+        Summary realMargin = Summary.of(Margins.alongGradient(attributions, card, real));
         status.accept("done", 1.0);
         return new Report(card.name(), dataName, eval.samples(), eval.accuracy(), dsvPart, lambdaPart, realMargin,
                 real.length);
@@ -163,7 +160,7 @@ public final class Faithfulness {
                 summary.path("primalFeasibility").asDouble(Double.NaN),
                 summary.path("initialMeanEntropy").asDouble(Double.NaN),
                 summary.path("finalMeanEntropy").asDouble(Double.NaN),
-                Summary.of(Margins.alongGradient(attributions, card, x, MAX_MARGIN, BISECTIONS)));
+                Summary.of(Margins.alongGradient(attributions, card, x)));
     }
 
     /** Pearson correlation; NaN when either side is constant. */

@@ -13,8 +13,17 @@ public final class Margins {
 
     /** Steps start here and double up to the limit. */
     static final double FIRST_STEP = 1.0 / 64;
+    /** Largest step tried by default (pixel L2; a 28×28 image's whole range is 28). */
+    public static final double DEFAULT_MAX_DISTANCE = 64;
+    /** Halvings of the bracket by default: 64 / 2²⁰ ≈ 6e-5 at worst. */
+    public static final int DEFAULT_BISECTIONS = 20;
 
     private Margins() {
+    }
+
+    /** {@link #alongGradient(Attributions, ModelCard, float[][], double, int)} with the default limit and precision. */
+    public static double[] alongGradient(Attributions attributions, ModelCard card, float[][] xs) {
+        return alongGradient(attributions, card, xs, DEFAULT_MAX_DISTANCE, DEFAULT_BISECTIONS);
     }
 
     /**
