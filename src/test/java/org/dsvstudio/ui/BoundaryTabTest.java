@@ -38,8 +38,6 @@ import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -85,19 +83,16 @@ class BoundaryTabTest {
 
     @Start
     void start(Stage stage) {
-        UiPreferences prefs = new UiPreferences(Preferences.userRoot().node(PREFS_NODE));
-        prefs.clear();
-        window = new MainWindow(prefs);
-        window.show(stage);
+        window = WindowTests.open(stage, PREFS_NODE);
     }
 
     @AfterAll
     static void forgetPreferences() throws Exception {
-        Preferences.userRoot().node(PREFS_NODE).removeNode();
+        WindowTests.forget(PREFS_NODE);
     }
 
-    private static void waitUntil(int seconds, Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
+    private static void waitUntil(int seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        WindowTests.waitUntil(seconds, condition);
     }
 
     private BoundaryViewModel openBoundaries(FxRobot robot) throws Exception {

@@ -38,8 +38,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,16 +67,13 @@ class ExplainTabTest {
 
     @Start
     void start(Stage stage) {
-        UiPreferences prefs = new UiPreferences(Preferences.userRoot().node(PREFS_NODE));
-        prefs.clear();
-        window = new MainWindow(prefs);
-        window.show(stage);
+        window = WindowTests.open(stage, PREFS_NODE);
         vm = window.viewModel().explain();
     }
 
     @AfterAll
     static void forgetPreferences() throws Exception {
-        Preferences.userRoot().node(PREFS_NODE).removeNode();
+        WindowTests.forget(PREFS_NODE);
     }
 
     /**
@@ -86,7 +81,7 @@ class ExplainTabTest {
      * new value while the FX thread is still running its listeners.
      */
     private static void waitUntil(int seconds, Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
+        WindowTests.waitUntil(seconds, condition);
         WaitForAsyncUtils.waitForFxEvents();
     }
 

@@ -20,13 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,19 +40,16 @@ class MainWindowTest {
 
     @Start
     void start(Stage stage) {
-        UiPreferences prefs = new UiPreferences(Preferences.userRoot().node(PREFS_NODE));
-        prefs.clear();
-        window = new MainWindow(prefs);
-        window.show(stage);
+        window = WindowTests.open(stage, PREFS_NODE);
     }
 
     @AfterAll
     static void forgetPreferences() throws Exception {
-        Preferences.userRoot().node(PREFS_NODE).removeNode();
+        WindowTests.forget(PREFS_NODE);
     }
 
     private static void waitUntil(int seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
+        WindowTests.waitUntil(seconds, condition);
     }
 
     private void waitForDefaultModel(FxRobot robot) throws Exception {

@@ -18,8 +18,6 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,19 +42,16 @@ class MixEditCompareTest {
 
     @Start
     void start(Stage stage) {
-        UiPreferences prefs = new UiPreferences(Preferences.userRoot().node(PREFS_NODE));
-        prefs.clear();
-        window = new MainWindow(prefs);
-        window.show(stage);
+        window = WindowTests.open(stage, PREFS_NODE);
     }
 
     @AfterAll
     static void forgetPreferences() throws Exception {
-        Preferences.userRoot().node(PREFS_NODE).removeNode();
+        WindowTests.forget(PREFS_NODE);
     }
 
     private static void waitUntil(int seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
+        WindowTests.waitUntil(seconds, condition);
     }
 
     /** The default sample loaded, the quick preset cut to a few steps, the Mix / Edit section open. */
