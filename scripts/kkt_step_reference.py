@@ -448,6 +448,16 @@ def vm(field):
     return -1
 
 
+def reset_peak():
+    """Sets VmHWM to the current RSS (Linux); False where the kernel refuses."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
 def main():
     if ARGS.summarize_traces:
         print(json.dumps(summarize(*ARGS.summarize_traces)), flush=True)
@@ -480,12 +490,17 @@ def main():
         times = []
         values = None
         rss = []
+        peak_reset = False
         for i in range(ARGS.steps):
             t = time.perf_counter()
             values = step.run()
             times.append(time.perf_counter() - t)
             if ARGS.rss_every > 0 and (i + 1) % ARGS.rss_every == 0:
-                rss.append([i + 1, vm("VmRSS")])
+                # the layout of the Java samples: step, VmRSS, (heap committed, heap used, direct buffers: none
+                # here), then the peak RSS since the last sample (VmHWM, reset at every sample)
+                window_peak = vm("VmHWM") if peak_reset else -1
+                peak_reset = reset_peak()
+                rss.append([i + 1, vm("VmRSS"), -1, -1, -1, window_peak])
         if rss:
             result["rss"] = rss
             result["vmhwm_kb"] = vm("VmHWM")

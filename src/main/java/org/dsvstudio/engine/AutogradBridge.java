@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.repository.zoo.Criteria;
@@ -101,7 +102,7 @@ public final class AutogradBridge implements AutoCloseable {
             names.add(a.getName());
         }
         NDManager owner = outputs.get(0).getManager();
-        NDArray marker = owner.create(0f);
+        NDArray marker = owner.zeros(new Shape());
         marker.setName("module_method:" + method);
         try {
             NDList list = new NDList(all.size() + 1);

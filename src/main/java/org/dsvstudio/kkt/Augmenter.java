@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import org.dsvstudio.engine.Uploads;
+
 import java.util.Random;
 
 /**
@@ -60,10 +62,10 @@ public final class Augmenter {
                 }
             }
         }
-        NDArray noise = eps == null ? null : manager.create(eps, new Shape(n, channels, h, w)).toType(type, false);
-        return new Draw(manager.create(rows, new Shape(n, 1, h, h)).toType(type, false),
-                manager.create(colsT, new Shape(n, 1, w, w)).toType(type, false),
-                manager.create(mask, new Shape(n, 1, h, w)).toType(type, false), noise);
+        NDArray noise = eps == null ? null : Uploads.floats(manager, eps, new Shape(n, channels, h, w)).toType(type, false);
+        return new Draw(Uploads.floats(manager, rows, new Shape(n, 1, h, h)).toType(type, false),
+                Uploads.floats(manager, colsT, new Shape(n, 1, w, w)).toType(type, false),
+                Uploads.floats(manager, mask, new Shape(n, 1, h, w)).toType(type, false), noise);
     }
 
     /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import org.dsvstudio.engine.AutogradBridge;
+import org.dsvstudio.engine.Uploads;
 import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelCard;
 
@@ -331,14 +332,15 @@ public final class KktJob {
             scale[i] = removed[from + i] ? 0f : (float) lambda0;
             System.arraycopy(request.targets()[from + i], 0, targets, i * card.numClasses(), card.numClasses());
         }
-        NDArray xa = scope.create(xs, new Shape(m, card.channels(), card.height(), card.imageWidth())).toType(type, false);
-        NDArray nua = scope.create(nus).toType(type, false);
+        NDArray xa = Uploads.floats(scope, xs, new Shape(m, card.channels(), card.height(), card.imageWidth()))
+                .toType(type, false);
+        NDArray nua = Uploads.floats(scope, nus).toType(type, false);
         if (leaves) {
             xa.setRequiresGradient(true);
             nua.setRequiresGradient(true);
         }
-        return new ChunkArrays(xa, nua, scope.create(scale).toType(type, false),
-                scope.create(targets, new Shape(m, card.numClasses())).toType(type, false));
+        return new ChunkArrays(xa, nua, Uploads.floats(scope, scale).toType(type, false),
+                Uploads.floats(scope, targets, new Shape(m, card.numClasses())).toType(type, false));
     }
 
     private static List<NDArray> add(List<NDArray> acc, List<NDArray> g) {
