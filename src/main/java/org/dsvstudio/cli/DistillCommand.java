@@ -39,7 +39,8 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "PATH", description = "The real data set (train + test).")
     Path data;
 
-    @Option(names = "--arch", defaultValue = "convnet", paramLabel = "convnet|resnet8|resnet20|resnet18")
+    @Option(names = "--arch", defaultValue = "convnet", paramLabel = "convnet|resnet8|resnet20|resnet18",
+            description = "Fresh network to train (default ${DEFAULT-VALUE}).")
     String arch;
 
     @Option(names = "--width", description = "ConvNet width (default 64).")
@@ -48,21 +49,23 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", description = "Fresh networks to train (default ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--first-seed", defaultValue = "0")
+    @Option(names = "--first-seed", defaultValue = "0", description = "Seed of the first network; the others"
+            + " follow (default ${DEFAULT-VALUE}).")
     long firstSeed;
 
     @Option(names = "--epochs", defaultValue = "" + DistillCommand.DEFAULT_EPOCHS,
             description = "Passes over the set (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "256")
+    @Option(names = "--batch-size", defaultValue = "256", description = "Images per step (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--lr", defaultValue = "" + DistillCommand.DEFAULT_LR,
             description = "Adam learning rate, constant (default ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--weight-decay", defaultValue = "0")
+    @Option(names = "--weight-decay", defaultValue = "0", description = "μ of an explicit (μ/2)‖θ‖² term"
+            + " (default ${DEFAULT-VALUE}, as in the paper's distillation).")
     double weightDecay;
 
     @Option(names = "--shift", defaultValue = "2", description = "Random translation ±pixels (default ${DEFAULT-VALUE}).")

@@ -31,10 +31,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "PATH")
+    @Option(names = "--data", required = true, paramLabel = "PATH", description = "Data folder (IDX, CIFAR binary"
+            + " or image folders).")
     Path data;
 
-    @Option(names = "--split", defaultValue = "test", paramLabel = "train|test")
+    @Option(names = "--split", defaultValue = "test", paramLabel = "train|test", description = "Which split"
+            + " (default ${DEFAULT-VALUE}).")
     String split;
 
     @Option(names = "--limit", defaultValue = "0", description = "Only the first N images (0 = all).")

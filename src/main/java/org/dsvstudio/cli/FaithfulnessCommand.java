@@ -57,7 +57,7 @@ public final class FaithfulnessCommand implements Callable<Integer> {
             description = "Real test images whose boundary distance is measured (default ${DEFAULT-VALUE}).")
     int marginImages;
 
-    @Option(names = "--seed", defaultValue = "0")
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the image draws (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--ranking", paramLabel = "FILE", defaultValue = "ranking.json",

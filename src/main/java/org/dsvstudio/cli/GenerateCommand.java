@@ -40,16 +40,19 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--per-class", defaultValue = "1", description = "Candidates per class (with --mix: in total).")
     int perClass;
 
-    @Option(names = "--seed", defaultValue = "0")
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}); the same"
+            + " seed gives the same DSVs on the CPU.")
     long seed;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for dsvs.json, one PNG per"
+            + " DSV and gallery.png.")
     Path out;
 
     @Option(names = "--classes", paramLabel = "c1,c2", description = "Class names or indices (default: all).")
     String classes;
 
-    @Option(names = "--init", defaultValue = "noise", paramLabel = "noise|other|real")
+    @Option(names = "--init", defaultValue = "noise", paramLabel = "noise|other|real", description = "Start from"
+            + " noise, another data set's images (0 shots) or the model's own data (k shots); with --data.")
     String init;
 
     @Option(names = "--data", paramLabel = "PATH", description = "Images for --init other|real (train split).")

@@ -42,7 +42,7 @@ public final class KktCheckCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Use the first N training images per class (0 = all).")
     int limit;
 
-    @Option(names = "--json")
+    @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
     @Option(names = "--write-card", description = "Store the result in the model folder's model.json.")

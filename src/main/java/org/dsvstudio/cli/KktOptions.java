@@ -24,14 +24,16 @@ public final class KktOptions {
     @Option(names = "--steps", description = "Optimization steps.")
     Integer steps;
 
-    @Option(names = "--distance", paramLabel = "L1_MEAN|L2_SQUARED|COSINE|LAYER_L1|LAYER_L2")
+    @Option(names = "--distance", paramLabel = "L1_MEAN|L2_SQUARED|COSINE|LAYER_L1|LAYER_L2",
+            description = "Distance between θ* and −Σλ∇θℓ (L1_MEAN is the paper's).")
     String distance;
 
     @Option(names = "--params", paramLabel = "all|last:N|PREFIX,...",
             description = "Weights stationarity applies to.")
     String params;
 
-    @Option(names = "--primal-weight")
+    @Option(names = "--primal-weight", description = "Weight of the primal loss (candidates classified as their"
+            + " target).")
     Double primalWeight;
 
     @Option(names = "--stationarity-weight", description = "0 = primal-only baseline.")
@@ -40,31 +42,32 @@ public final class KktOptions {
     @Option(names = "--augment-weight", description = "η, weight of the loss on augmented copies.")
     Double augmentWeight;
 
-    @Option(names = "--tv-weight")
+    @Option(names = "--tv-weight", description = "β₂, total-variation prior (smooth images); 0 = off.")
     Double tvWeight;
 
-    @Option(names = "--norm-weight")
+    @Option(names = "--norm-weight", description = "β₃, image-norm prior (mean squared pixel); 0 = off.")
     Double normWeight;
 
     @Option(names = "--lambda-scale", description = "λ₀ (0 = auto: 1/(μ·n)).")
     Double lambdaScale;
 
-    @Option(names = "--lambda-spread")
+    @Option(names = "--lambda-spread", description = "ν starts uniform in [1 − spread, 1 + spread].")
     Double lambdaSpread;
 
-    @Option(names = "--lr-x")
+    @Option(names = "--lr-x", description = "Adam step size of the images (normalized pixel units).")
     Double lrX;
 
-    @Option(names = "--lr-lambda")
+    @Option(names = "--lr-lambda", description = "Adam step size of the multipliers ν.")
     Double lrLambda;
 
-    @Option(names = "--noise-std")
+    @Option(names = "--noise-std", description = "Std of the starting noise (normalized pixel units).")
     Double noiseStd;
 
-    @Option(names = "--chunk-size")
+    @Option(names = "--chunk-size", description = "Candidates through the model at once (memory only, not the"
+            + " result).")
     Integer chunkSize;
 
-    @Option(names = "--progress-every")
+    @Option(names = "--progress-every", description = "Steps between progress snapshots.")
     Integer progressEvery;
 
     private static final ObjectMapper JSON = new ObjectMapper();

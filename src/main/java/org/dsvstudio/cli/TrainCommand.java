@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "train", description = "Train a built-in network from scratch and write a model folder.")
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--arch", required = true, paramLabel = "convnet|resnet8|resnet20|resnet18")
+    @Option(names = "--arch", required = true, paramLabel = "convnet|resnet8|resnet20|resnet18",
+            description = "Architecture to train from scratch.")
     String arch;
 
     @Option(names = "--width", description = "ConvNet width (default 64).")
@@ -38,22 +39,22 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Folder of IDX, CIFAR binary or image-folder data with train and test splits.")
     Path data;
 
-    @Option(names = "--epochs", required = true)
+    @Option(names = "--epochs", required = true, description = "Passes over the training split.")
     int epochs;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model folder to write.")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0")
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--batch-size", defaultValue = "128")
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per SGD step (default ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--lr", defaultValue = "0.05", description = "Peak SGD learning rate (cosine to 0).")
     double lr;
 
-    @Option(names = "--momentum", defaultValue = "0.9")
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default ${DEFAULT-VALUE}).")
     double momentum;
 
     @Option(names = "--weight-decay", defaultValue = "5e-3",
