@@ -4,11 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.dsvstudio.data.ImageDataset;
+import org.dsvstudio.engine.Uploads;
 import org.dsvstudio.model.ModelCard;
 
 import java.util.Random;
 
-/** Turns images of a data set into normalized NDArray batches, optionally augmented. */
+/**
+ * Turns images of a data set into normalized NDArray batches, optionally augmented. Through {@link Uploads}: a
+ * training epoch would otherwise leave its whole data set behind in direct buffers awaiting collection.
+ */
 public final class Batches {
 
     private Batches() {
@@ -23,7 +27,7 @@ public final class Batches {
         for (int k = 0; k < n; k++) {
             data.normalizedInto(indices[from + k], card.mean(), card.std(), buffer, k * size);
         }
-        return manager.create(buffer, new Shape(n, data.channels(), data.height(), data.width()));
+        return Uploads.floats(manager, buffer, new Shape(n, data.channels(), data.height(), data.width()));
     }
 
     /**
@@ -58,7 +62,7 @@ public final class Batches {
                 }
             }
         }
-        return manager.create(buffer, new Shape(n, c, h, w));
+        return Uploads.floats(manager, buffer, new Shape(n, c, h, w));
     }
 
     /** Labels {@code indices[from..to)} as an int32 vector. */
