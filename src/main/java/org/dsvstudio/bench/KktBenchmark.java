@@ -23,6 +23,7 @@ import org.dsvstudio.engine.ComputeThread;
 import org.dsvstudio.engine.DeviceChoice;
 import org.dsvstudio.engine.DjlEngine;
 import org.dsvstudio.engine.LaunchSettings;
+import org.dsvstudio.engine.ProcMemory;
 import org.dsvstudio.kkt.Augmentation;
 import org.dsvstudio.kkt.Augmenter;
 import org.dsvstudio.kkt.Distance;
@@ -1013,7 +1014,7 @@ public final class KktBenchmark {
                 // The last field is the peak RSS of the 100 steps before this sample, spikes inside a step
                 // included: VmHWM read, then reset to the current RSS (-1 where the kernel refuses the reset).
                 long windowPeak = peakResets[0] ? procStatus("VmHWM") : -1;
-                peakResets[0] = resetPeakRss();
+                peakResets[0] = ProcMemory.resetPeak();
                 rssSamples.add(new long[] {p.step(), procStatus("VmRSS"), runtime.totalMemory() / 1024,
                         (runtime.totalMemory() - runtime.freeMemory()) / 1024, directBufferKb(), windowPeak});
             }
@@ -1289,27 +1290,9 @@ public final class KktBenchmark {
     }
 
     /** A kB value from /proc/self/status ("VmRSS", "VmHWM"), or -1 off Linux. */
+    /** A field of /proc/self/status in kB, or -1. */
     static long procStatus(String field) {
-        try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
-    }
-
-    /** Sets VmHWM to the current RSS (Linux /proc/self/clear_refs "5"); false where that is not allowed. */
-    static boolean resetPeakRss() {
-        try {
-            Files.writeString(Paths.get("/proc/self/clear_refs"), "5");
-            return true;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
-        }
+        return ProcMemory.statusKb(field);
     }
 
     /** Memory held by live and not yet collected direct ByteBuffers (DJL's copies between Java and libtorch). */

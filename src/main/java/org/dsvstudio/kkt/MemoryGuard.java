@@ -1,8 +1,7 @@
 package org.dsvstudio.kkt;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.dsvstudio.engine.ProcMemory;
+
 import java.util.Locale;
 
 /**
@@ -61,38 +60,23 @@ final class MemoryGuard {
         if (override != null) {
             return Long.parseLong(override.strip());
         }
-        return procField(Path.of("/proc/meminfo"), "MemAvailable:");
+        return bytes(ProcMemory.meminfoKb("MemAvailable"));
     }
 
     /** Sets this process's peak RSS (VmHWM) to its current RSS; false where the kernel does not allow it. */
     static boolean resetPeak() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-            return true;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
-        }
+        return ProcMemory.resetPeak();
     }
 
     static long rssBytes() {
-        return procField(Path.of("/proc/self/status"), "VmRSS:");
+        return bytes(ProcMemory.statusKb("VmRSS"));
     }
 
     static long peakBytes() {
-        return procField(Path.of("/proc/self/status"), "VmHWM:");
+        return bytes(ProcMemory.statusKb("VmHWM"));
     }
 
-    /** A "Name:   123 kB" line of a /proc file, in bytes, or -1. */
-    private static long procField(Path file, String name) {
-        try {
-            for (String line : Files.readAllLines(file)) {
-                if (line.startsWith(name)) {
-                    return 1024 * Long.parseLong(line.substring(name.length()).replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+    private static long bytes(long kb) {
+        return kb < 0 ? -1 : 1024 * kb;
     }
 }
