@@ -147,7 +147,6 @@ public final class Workbench implements AutoCloseable {
                         + " for " + current.card().name());
             }
             listener.started();
-            bridge(); // loads the autograd bridge on first use
             ModelCard card = current.card();
             int[] classes = spec.classes() != null ? spec.classes() : GenerationPlan.resolveClasses(card, null);
             ImageDataset images = spec.init() == GenerationPlan.Init.NOISE ? null : dataFor(spec.data());
@@ -157,7 +156,7 @@ public final class Workbench implements AutoCloseable {
                     : GenerationPlan.build(card, classes, spec.perClass(), spec.mix(), spec.init(), images,
                             spec.data() == null ? null : spec.data().toString(), spec.seed(), spec.config());
             listener.request(request);
-            return new KktJob(current, bridge, request).run(listener::progress,
+            return new KktJob(current, bridge(), request).run(listener::progress,
                     () -> cancel.get() || ComputeThread.get().isShuttingDown());
         });
         return new Run(result, cancel);
@@ -309,9 +308,8 @@ public final class Workbench implements AutoCloseable {
         List<float[]> images = List.copyOf(images01);
         CompletableFuture<double[]> f = ComputeThread.get().submit(() -> {
             Classifier model = boundaryModel(modelGeneration, cancel);
-            bridge(); // loads the autograd bridge on first use
             ModelCard card = model.card();
-            org.dsvstudio.explain.Attributions attributions = new org.dsvstudio.explain.Attributions(model, bridge);
+            org.dsvstudio.explain.Attributions attributions = new org.dsvstudio.explain.Attributions(model, bridge());
             double[] out = new double[images.size()];
             started(progress);
             for (int from = 0; from < images.size(); from += MARGIN_CHUNK) {
@@ -415,8 +413,7 @@ public final class Workbench implements AutoCloseable {
             if (current == null) {
                 throw new IllegalStateException("no model loaded: open a model first");
             }
-            bridge(); // loads the autograd bridge on first use
-            return Saliency.prepare(source, current, bridge, generation);
+            return Saliency.prepare(source, current, bridge(), generation);
         });
     }
 
@@ -436,8 +433,7 @@ public final class Workbench implements AutoCloseable {
                 if (current == null || input.generation() != generation) {
                     throw new IllegalStateException("another model was opened since this image was prepared");
                 }
-                bridge(); // loads the autograd bridge on first use
-                Saliency.MapResult m = Saliency.compute(current, bridge, input, r, stop);
+                Saliency.MapResult m = Saliency.compute(current, bridge(), input, r, stop);
                 maps.add(m);
                 each.accept(m);
             }

@@ -896,7 +896,7 @@ public final class KktBenchmark {
                     break;
                 case "rss":
                     r.putAll(timeJob(model, bridge, n, steps, 0, true));
-                    r.put("vmHwmKb", procStatus("VmHWM"));
+                    r.put("vmHwmKb", ProcMemory.statusKb("VmHWM"));
                     break;
                 default:
                     throw new IllegalArgumentException("unknown task " + task);
@@ -1013,9 +1013,9 @@ public final class KktBenchmark {
             if (rss && p.step() % 100 == 0) {
                 // The last field is the peak RSS of the 100 steps before this sample, spikes inside a step
                 // included: VmHWM read, then reset to the current RSS (-1 where the kernel refuses the reset).
-                long windowPeak = peakResets[0] ? procStatus("VmHWM") : -1;
+                long windowPeak = peakResets[0] ? ProcMemory.statusKb("VmHWM") : -1;
                 peakResets[0] = ProcMemory.resetPeak();
-                rssSamples.add(new long[] {p.step(), procStatus("VmRSS"), runtime.totalMemory() / 1024,
+                rssSamples.add(new long[] {p.step(), ProcMemory.statusKb("VmRSS"), runtime.totalMemory() / 1024,
                         (runtime.totalMemory() - runtime.freeMemory()) / 1024, directBufferKb(), windowPeak});
             }
         }, () -> false);
@@ -1290,11 +1290,6 @@ public final class KktBenchmark {
     }
 
     /** A kB value from /proc/self/status ("VmRSS", "VmHWM"), or -1 off Linux. */
-    /** A field of /proc/self/status in kB, or -1. */
-    static long procStatus(String field) {
-        return ProcMemory.statusKb(field);
-    }
-
     /** Memory held by live and not yet collected direct ByteBuffers (DJL's copies between Java and libtorch). */
     static long directBufferKb() {
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.dsvstudio.engine.AutogradBridge;
 import org.dsvstudio.engine.ComputeThread;
 import org.dsvstudio.engine.DjlEngine;
+import org.dsvstudio.engine.ProcMemory;
 import org.dsvstudio.kkt.KktConfig;
 import org.dsvstudio.kkt.KktJob;
 import org.dsvstudio.kkt.KktPresets;
@@ -113,7 +114,7 @@ public final class Soak {
     private static Sample sample(int at, NDManager system) {
         int live = system instanceof BaseNDManager ? ((BaseNDManager) system).getManagedArrays().size() : -1;
         Runtime rt = Runtime.getRuntime();
-        return new Sample(at, KktBenchmark.procStatus("VmRSS"), live, (rt.totalMemory() - rt.freeMemory()) / 1024);
+        return new Sample(at, ProcMemory.statusKb("VmRSS"), live, (rt.totalMemory() - rt.freeMemory()) / 1024);
     }
 
     private static void row(PrintWriter out, Sample s) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import org.dsvstudio.engine.AutogradBridge;
+import org.dsvstudio.engine.ProcMemory;
 import org.dsvstudio.engine.Uploads;
 import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelCard;
@@ -220,7 +221,7 @@ public final class KktJob {
         }
         int configured = chunk;
         chunk = 1;
-        boolean peakReset = MemoryGuard.resetPeak();
+        boolean peakReset = ProcMemory.resetPeak();
         long before = MemoryGuard.rssBytes();
         try (NDManager scope = jobManager.newSubManager(); GradientCollector collector = engine.newGradientCollector()) {
             ChunkArrays a = chunkArrays(0, x, nu, removed, lambda0, scope, type, size, true);

@@ -63,11 +63,6 @@ final class MemoryGuard {
         return bytes(ProcMemory.meminfoKb("MemAvailable"));
     }
 
-    /** Sets this process's peak RSS (VmHWM) to its current RSS; false where the kernel does not allow it. */
-    static boolean resetPeak() {
-        return ProcMemory.resetPeak();
-    }
-
     static long rssBytes() {
         return bytes(ProcMemory.statusKb("VmRSS"));
     }
