@@ -3,8 +3,10 @@
 # K it generates the DSV sets (DeepKKT from noise, from the other data set's images, from real images, and
 # the primal-only baseline from the same noise), scores real images by λ (faithfulness), then trains fresh
 # ConvNets on every set with `distill` (SEEDS seeds each) and writes one JSON per cell under $WORK/results.
-# Resumable: a cell whose JSON exists is skipped, so it can be stopped and restarted at will.
-#   scripts/evidence.sh [DATA=fashion-mnist|mnist] [K=1|10|50] ...   (default: fashion-mnist 10 1, mnist 1 10)
+#   scripts/evidence.sh [DATA=K[:ROW,ROW...]] ...   e.g. fashion-mnist=10  mnist=50:random,dsv-noise
+#   (DATA fashion-mnist|mnist, K 1|10|50, ROW as in $ROWS below; default: both data sets at K = 1 and 10, all rows)
+# Resumable at two levels: a row whose JSON exists is skipped, and a row that was interrupted keeps its
+# finished seeds (distill --resume), so it can be stopped and restarted at will.
 # Then: /usr/bin/python3 scripts/results_table.py $WORK > docs/results.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,8 +45,8 @@ distill() {
   local out="$WORK/results/$data-k$k-$row.json"
   if [ -f "$out" ]; then return; fi
   echo "$(date +%T) distill $data k=$k $row" >&2
-  "${J[@]}" distill --images "$images" --data "data/$data" --seeds "$SEEDS" --out "$out" "$@" \
-    > "$WORK/logs/distill-$data-k$k-$row.log" 2>&1
+  "${J[@]}" distill --images "$images" --data "data/$data" --seeds "$SEEDS" --out "$out" --resume "$@" \
+    >> "$WORK/logs/distill-$data-k$k-$row.log" 2>&1
 }
 
 ranking() {
@@ -58,30 +60,45 @@ ranking() {
     > "$WORK/logs/faithfulness-$data.log" 2>&1
 }
 
-cell() {
+# row DATA K ROW: one row of the table (its DeepKKT set first where it has one)
+row() {
   local data=$1 k=$2 other
   other=$(other_of "$data")
-  generate primal-only "$data" "$k" --stationarity-weight 0
-  generate dsv-noise "$data" "$k"
-  distill primal-only "$data" "$k" "$WORK/sets/$data-k$k-primal-only"
-  distill dsv-noise "$data" "$k" "$WORK/sets/$data-k$k-dsv-noise"
-  distill random "$data" "$k" "random:$k"
-  ranking "$data"
-  distill top-lambda "$data" "$k" "top-lambda:$k" --ranking "$WORK/sets/$data-ranking.json"
-  generate dsv-other "$data" "$k" --init other --data "data/$other"
-  distill dsv-other "$data" "$k" "$WORK/sets/$data-k$k-dsv-other"
-  generate dsv-real "$data" "$k" --init real --data "data/$data"
-  distill dsv-real "$data" "$k" "$WORK/sets/$data-k$k-dsv-real"
-  # control for the k-shot row: its start images themselves (one step at a negligible rate; the 8-bit PNGs
-  # are then exactly the real images)
-  generate start-real "$data" "$k" --init real --data "data/$data" --steps 1 --lr-x 1e-9
-  distill start-real "$data" "$k" "$WORK/sets/$data-k$k-start-real"
+  case $3 in
+    primal-only)
+      generate primal-only "$data" "$k" --stationarity-weight 0
+      distill primal-only "$data" "$k" "$WORK/sets/$data-k$k-primal-only" ;;
+    dsv-noise)
+      generate dsv-noise "$data" "$k"
+      distill dsv-noise "$data" "$k" "$WORK/sets/$data-k$k-dsv-noise" ;;
+    random)
+      distill random "$data" "$k" "random:$k" ;;
+    top-lambda)
+      ranking "$data"
+      distill top-lambda "$data" "$k" "top-lambda:$k" --ranking "$WORK/sets/$data-ranking.json" ;;
+    dsv-other)
+      generate dsv-other "$data" "$k" --init other --data "data/$other"
+      distill dsv-other "$data" "$k" "$WORK/sets/$data-k$k-dsv-other" ;;
+    dsv-real)
+      generate dsv-real "$data" "$k" --init real --data "data/$data"
+      distill dsv-real "$data" "$k" "$WORK/sets/$data-k$k-dsv-real" ;;
+    start-real)
+      # control for the k-shot row: its start images themselves (one step at a negligible rate; the 8-bit PNGs
+      # are then exactly the real images)
+      generate start-real "$data" "$k" --init real --data "data/$data" --steps 1 --lr-x 1e-9
+      distill start-real "$data" "$k" "$WORK/sets/$data-k$k-start-real" ;;
+    *) echo "unknown row '$3' (one of: $ROWS)" >&2; exit 2 ;;
+  esac
 }
+ROWS="primal-only dsv-noise random top-lambda dsv-other dsv-real start-real"
 
 if [ $# -eq 0 ]; then
   set -- fashion-mnist=1 fashion-mnist=10 mnist=1 mnist=10
 fi
 for spec in "$@"; do
-  cell "${spec%%=*}" "${spec##*=}"
+  data=${spec%%=*} rest=${spec#*=}
+  k=${rest%%:*}
+  if [ "$rest" = "$k" ]; then rows=$ROWS; else rows=${rest#*:}; fi
+  for r in ${rows//,/ }; do row "$data" "$k" "$r"; done
 done
 echo "$(date +%T) done" >&2

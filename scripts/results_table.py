@@ -29,9 +29,16 @@ def load(path):
         return json.load(f)
 
 
-def result(data, k, row):
+def result(data, k, row, partial=False):
+    """A finished row; with partial=True, else the seeds an interrupted row has so far (marked "partial")."""
     p = os.path.join(WORK, "results", f"{data}-k{k}-{row}.json")
-    return load(p) if os.path.exists(p) else None
+    if os.path.exists(p):
+        return load(p)
+    if partial and os.path.exists(p + ".partial"):
+        r = load(p + ".partial")
+        r["partial"] = True
+        return r
+    return None
 
 
 def accs(r):
@@ -43,7 +50,7 @@ def cell(r):
         return "—"
     a = accs(r)
     sd = statistics.stdev(a) if len(a) > 1 else 0.0
-    return f"{statistics.mean(a):.2f} ± {sd:.2f} ({len(a)})"
+    return f"{statistics.mean(a):.2f} ± {sd:.2f} ({len(a)}{', partial' if r.get('partial') else ''})"
 
 
 def gen_info(data, k, row):
@@ -92,14 +99,15 @@ total = 0.0
 for data, title, model in DATASETS:
     w(f"## {title} (model `sample-models/{model}`, fresh ConvNet trained on each set)")
     w("")
-    w("Test accuracy % on the full real test split, mean ± std (seeds); `—` = not run yet.")
+    w("Test accuracy % on the full real test split, mean ± std (seeds); `—` = not run yet; \"partial\" = a row "
+      "still running or interrupted, with the seeds finished so far (targets use finished rows only).")
     w("")
     w("| set | " + " | ".join(f"{k} img/cls" for k in KS) + " |")
     w("|---|" + "---|" * len(KS))
     for row, label in ROWS:
-        w(f"| {label} | " + " | ".join(cell(result(data, k, row)) for k in KS) + " |")
+        w(f"| {label} | " + " | ".join(cell(result(data, k, row, partial=True)) for k in KS) + " |")
         for k in KS:
-            r = result(data, k, row)
+            r = result(data, k, row, partial=True)
             if r:
                 total += sum(s["trainSeconds"] for s in r["seeds"])
     w("")

@@ -1,5 +1,6 @@
 package org.dsvstudio.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.dsvstudio.data.DatasetLoader;
@@ -16,11 +17,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
@@ -81,8 +88,13 @@ public final class DistillCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON report here.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write the JSON report here; while seeds are"
+            + " still to come, the finished ones are kept in FILE.partial.")
     Path out;
+
+    @Option(names = "--resume", description = "Take the finished seeds from --out's FILE.partial (left by an"
+            + " interrupted run of the same set, data and recipe) and train only the rest.")
+    boolean resume;
 
     @Mixin
     CommonOptions common;
@@ -106,6 +118,9 @@ public final class DistillCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }
+        if (resume && out == null) {
+            throw new UserInputException("--resume needs --out (the finished seeds are kept in FILE.partial)");
+        }
         ImageDataset train = DatasetLoader.load(data, Split.TRAIN);
         ImageDataset test = DatasetLoader.load(data, Split.TEST);
         if (testLimit > 0) {
@@ -118,16 +133,29 @@ public final class DistillCommand implements Callable<Integer> {
         ProgressLine bar = new ProgressLine(err);
         SignalCancellation cancellation = new SignalCancellation(30);
         ImageDataset testSet = test;
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path partial = out == null ? null : out.resolveSibling(out.getFileName() + ".partial");
+        Map<Long, Distiller.SeedResult> done = resume ? finishedSeeds(mapper, partial, dataName, test.size(), recipe)
+                : Map.of();
+        if (!done.isEmpty()) {
+            err.printf(Locale.ROOT, "resuming: seeds %s taken from %s%n", done.keySet(), partial);
+        }
+        List<Distiller.SeedResult> finished = new ArrayList<>(done.values());
         Distiller.Report report;
         try {
             report = ComputeThread.get().call(() -> Distiller.run(images, train, testSet, ranking, recipe, seeds,
-                    firstSeed, dataName, engine.device(),
+                    firstSeed, dataName, engine.device(), done,
                     (i, n, f) -> bar.update((i + f) / n, String.format(Locale.ROOT, "seed %d/%d", i + 1, n), false),
                     cancellation::isCancelled,
                     r -> {
                         bar.finish();
                         err.printf(Locale.ROOT, "seed %d: %d images → %.2f %% test accuracy (%.0f s)%n", r.seed(),
                                 r.trainImages(), 100 * r.accuracy(), r.trainSeconds());
+                        finished.add(r);
+                        if (partial != null) {
+                            // hours of training per row: an interruption must not lose the seeds already done
+                            writeQuietly(partial, mapper, reportJson(dataName, testSet.size(), recipe, finished));
+                        }
                     }));
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
@@ -135,18 +163,10 @@ public final class DistillCommand implements Callable<Integer> {
             bar.finish();
             cancellation.close();
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("images", images);
-        m.put("data", dataName);
-        m.put("testImages", report.testImages());
-        m.put("recipe", recipe);
-        m.put("meanAccuracy", report.mean());
-        m.put("stdAccuracy", report.std());
-        m.put("seeds", report.seeds());
-        m.put("command", DsvCli.commandLine());
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Map<String, Object> m = reportJson(dataName, report.testImages(), recipe, report.seeds());
         if (out != null) {
             AtomicFiles.write(out, mapper.writeValueAsBytes(m));
+            Files.deleteIfExists(partial);
         }
         if (json) {
             stdout.println(mapper.writeValueAsString(m));
@@ -155,5 +175,58 @@ public final class DistillCommand implements Callable<Integer> {
                     100 * report.mean(), 100 * report.std(), report.seeds().size(), report.testImages());
         }
         return 0;
+    }
+
+    private Map<String, Object> reportJson(String dataName, int testImages, Distiller.Recipe recipe,
+            List<Distiller.SeedResult> seedResults) {
+        Distiller.Report r = new Distiller.Report(images, recipe, dataName, testImages, seedResults);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("images", images);
+        m.put("data", dataName);
+        m.put("testImages", testImages);
+        m.put("recipe", recipe);
+        m.put("meanAccuracy", r.mean());
+        m.put("stdAccuracy", r.std());
+        m.put("seeds", seedResults);
+        m.put("command", DsvCli.commandLine());
+        return m;
+    }
+
+    /** The seeds an interrupted run left in {@code partial}, if it was the same set, data, test split and recipe. */
+    private Map<Long, Distiller.SeedResult> finishedSeeds(ObjectMapper mapper, Path partial, String dataName,
+            int testImages, Distiller.Recipe recipe) throws IOException {
+        if (!Files.exists(partial)) {
+            return Map.of();
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(partial.toFile());
+        } catch (IOException e) {
+            throw new UserInputException(partial + " is not a distill report (" + e.getMessage().lines().findFirst()
+                    .orElse("") + "): remove it or drop --resume");
+        }
+        boolean same = images.equals(node.path("images").asText()) && dataName.equals(node.path("data").asText())
+                && testImages == node.path("testImages").asInt(-1)
+                && mapper.valueToTree(recipe).equals(node.path("recipe"));
+        if (!same) {
+            throw new UserInputException(partial + " was written for another set, data, test split or recipe: remove"
+                    + " it or drop --resume");
+        }
+        Map<Long, Distiller.SeedResult> done = new TreeMap<>();
+        for (JsonNode s : node.path("seeds")) {
+            Distiller.SeedResult r = mapper.treeToValue(s, Distiller.SeedResult.class);
+            if (r.seed() >= firstSeed && r.seed() < firstSeed + seeds) {
+                done.put(r.seed(), r);
+            }
+        }
+        return done;
+    }
+
+    private static void writeQuietly(Path file, ObjectMapper mapper, Object value) {
+        try {
+            AtomicFiles.write(file, mapper.writeValueAsBytes(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
+        }
     }
 }

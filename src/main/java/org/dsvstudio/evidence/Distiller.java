@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -81,11 +82,13 @@ public final class Distiller {
 
     /**
      * Trains one fresh network per seed (seeds {@code firstSeed}, {@code firstSeed + 1}, …) on the set
-     * {@code spec} resolves to (random:K draws a new set per seed) and evaluates each on {@code test}.
+     * {@code spec} resolves to (random:K draws a new set per seed) and evaluates each on {@code test}. Seeds
+     * found in {@code done} (an interrupted run's results for the same set and recipe) are taken as they are and
+     * not trained again; {@code perSeed} is told of the newly trained ones only.
      */
     public static Report run(String spec, ImageDataset train, ImageDataset test, Path ranking, Recipe recipe,
-            int seeds, long firstSeed, String dataName, Device device, Progress progress, BooleanSupplier cancelled,
-            Consumer<SeedResult> perSeed) throws IOException {
+            int seeds, long firstSeed, String dataName, Device device, Map<Long, SeedResult> done,
+            Progress progress, BooleanSupplier cancelled, Consumer<SeedResult> perSeed) throws IOException {
         if (seeds < 1) {
             throw new IllegalArgumentException("--seeds must be at least 1");
         }
@@ -95,6 +98,10 @@ public final class Distiller {
         ModelCard card = ClassifierTrainer.freshCard(recipe.trainConfig(firstSeed), train, "distilled", dataName);
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
+            if (done.containsKey(seed)) {
+                results.add(done.get(seed));
+                continue;
+            }
             ImageDataset set = fixed != null ? fixed : DistillSet.resolve(spec, train, seed, ranking);
             TrainConfig config = recipe.trainConfig(seed);
             int index = i;

@@ -7,12 +7,14 @@ import org.dsvstudio.evidence.LambdaRanking;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** faithfulness → its ranking → distill top-lambda:K, end to end through the CLI, and distill's bad input. */
+/** faithfulness → its ranking → distill top-lambda:K, end to end through the CLI; distill's resume and bad input. */
 class EvidenceCommandsTest {
 
     @Test
@@ -39,6 +41,46 @@ class EvidenceCommandsTest {
         JsonNode dj = new ObjectMapper().readTree(d.out());
         assertEquals(20, dj.path("seeds").get(0).path("trainImages").asInt());
         assertEquals(100, dj.path("testImages").asInt());
+    }
+
+    @Test
+    void distillResumesFromTheSeedsAnInterruptedRunLeft(@TempDir Path dir) throws Exception {
+        String data = TestSupport.realData("fashion-mnist").toString();
+        Path out = dir.resolve("row.json");
+        String[] common = {"distill", "--images", "random:1", "--data", data, "--epochs", "3", "--width", "8",
+                "--test-limit", "10", "--out", out.toString()};
+        CliTest.Result first = CliTest.run(concat(common, "--seeds", "1"));
+        assertEquals(0, first.exit(), first.err());
+        assertFalse(Files.exists(dir.resolve("row.json.partial")), "a finished run leaves no partial file");
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode seed0 = mapper.readTree(out.toFile()).path("seeds").get(0);
+        // what an interruption after seed 0 leaves behind
+        Files.copy(out, dir.resolve("row.json.partial"));
+
+        CliTest.Result resumed = CliTest.run(concat(common, "--seeds", "2", "--resume"));
+        assertEquals(0, resumed.exit(), resumed.err());
+        assertTrue(resumed.err().contains("resuming: seeds [0]"), resumed.err());
+        JsonNode seeds = mapper.readTree(out.toFile()).path("seeds");
+        assertEquals(2, seeds.size());
+        assertEquals(seed0, seeds.get(0), "seed 0 is taken as it was, time included, not trained again");
+        assertEquals(1, seeds.get(1).path("seed").asInt());
+        assertFalse(Files.exists(dir.resolve("row.json.partial")));
+
+        // a partial file of another recipe is refused, not mixed in
+        Files.copy(out, dir.resolve("row.json.partial"));
+        CliTest.Result other = CliTest.run(concat(common, "--seeds", "2", "--resume", "--lr", "1e-3"));
+        assertEquals(2, other.exit(), other.err());
+        assertEquals(1, other.err().strip().lines().count(), other.err());
+        assertTrue(other.err().contains("another set, data, test split or recipe"), other.err());
+        CliTest.Result noOut = CliTest.run("distill", "--images", "random:1", "--data", data, "--resume");
+        assertEquals(2, noOut.exit(), noOut.err());
+        assertTrue(noOut.err().contains("--resume needs --out"), noOut.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

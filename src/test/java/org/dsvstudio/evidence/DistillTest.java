@@ -107,7 +107,7 @@ class DistillTest {
         ImageDataset test = DatasetLoader.load(data, Split.TEST);
         Distiller.Recipe recipe = new Distiller.Recipe("convnet", 16, 60, 256, 1e-3, 0, 2);
         Distiller.Report report = TestSupport.compute(() -> Distiller.run("random:5", train, test, null, recipe, 2, 0,
-                "two-classes", TestSupport.engine().device(), (i, n, f) -> { }, () -> false, r -> { }));
+                "two-classes", TestSupport.engine().device(), Map.of(), (i, n, f) -> { }, () -> false, r -> { }));
         assertEquals(2, report.seeds().size());
         assertEquals(400, report.testImages());
         for (Distiller.SeedResult s : report.seeds()) {
