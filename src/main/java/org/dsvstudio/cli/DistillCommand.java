@@ -129,10 +129,6 @@ public final class DistillCommand implements Callable<Integer> {
         String dataName = data.toAbsolutePath().getFileName().toString();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        DjlEngine engine = common.startEngine();
-        ProgressLine bar = new ProgressLine(err);
-        SignalCancellation cancellation = new SignalCancellation(30);
-        ImageDataset testSet = test;
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path partial = out == null ? null : out.resolveSibling(out.getFileName() + ".partial");
         Map<Long, Distiller.SeedResult> done = resume ? finishedSeeds(mapper, partial, dataName, test.size(), recipe)
@@ -141,6 +137,10 @@ public final class DistillCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "resuming: seeds %s taken from %s%n", done.keySet(), partial);
         }
         List<Distiller.SeedResult> finished = new ArrayList<>(done.values());
+        DjlEngine engine = common.startEngine();
+        ProgressLine bar = new ProgressLine(err);
+        SignalCancellation cancellation = new SignalCancellation(30);
+        ImageDataset testSet = test;
         Distiller.Report report;
         try {
             report = ComputeThread.get().call(() -> Distiller.run(images, train, testSet, ranking, recipe, seeds,
