@@ -15,6 +15,8 @@ SEEDS=${SEEDS:-5}
 PRESET=${PRESET:-quick}
 # η, the weight of the augmented copies: 0 because it measured better for DSVs and worse for primal-only (docs/evidence.md)
 AUG=${AUG:-0}
+# β₂, the TV prior: 0, as the table was measured (the presets' TV = 1 came later; its levers: docs/evidence.md)
+TV=${TV:-0}
 JAR=${JAR:-target/dsv-studio.jar}
 export DJL_CACHE_DIR=${DJL_CACHE_DIR:-$HOME/.dsv-studio/cache}
 # the launcher's native settings (packaging/dsv-studio): OpenMP threads that spin briefly, two malloc arenas.
@@ -34,7 +36,7 @@ generate() {
   if [ -f "$dir/dsvs.json" ]; then return; fi
   echo "$(date +%T) generate $data k=$k $name" >&2
   "${J[@]}" generate "$(model_of "$data")" --per-class "$k" --seed 0 --preset "$PRESET" --augment-weight "$AUG" \
-    --out "$dir.tmp" "$@" \
+    --tv-weight "$TV" --out "$dir.tmp" "$@" \
     > "$WORK/logs/gen-$data-k$k-$name.log" 2>&1
   rm -rf "$dir"; mv "$dir.tmp" "$dir"
 }

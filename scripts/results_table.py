@@ -166,6 +166,18 @@ LEVERS = [
     ("stat-x10-no-augment", "η = 0, stationarity weight 10"),
     ("standard-no-augment", "η = 0, standard preset (1 000 steps, lower rates)"),
     ("standard-primal-no-augment", "η = 0, standard preset, primal only"),
+    ("tv-0.1-no-augment", "η = 0, TV prior 0.1"),
+    ("tv-0.3-no-augment", "η = 0, TV prior 0.3"),
+    ("tv-1-no-augment", "η = 0, TV prior 1"),
+    ("tv-0.3-primal-no-augment", "η = 0, TV prior 0.3, primal only"),
+    ("norm-0.1-no-augment", "η = 0, norm prior 0.1"),
+    ("tv-3-no-augment", "η = 0, TV prior 3"),
+    ("tv-10-no-augment", "η = 0, TV prior 10"),
+    ("tv-1-primal-no-augment", "η = 0, TV prior 1, primal only"),
+    ("norm-1-no-augment", "η = 0, norm prior 1"),
+    ("tv-1-norm-0.1-no-augment", "η = 0, TV prior 1 and norm prior 0.1"),
+    ("tv-1-other-no-augment", "η = 0, TV prior 1, from MNIST images (0 shots)"),
+    ("tv-1-real-no-augment", "η = 0, TV prior 1, from real images (k shots)"),
 ]
 lever_files = sorted(glob.glob(os.path.join(WORK, "levers", "k*-*.json")))
 if lever_files:
@@ -194,17 +206,26 @@ w("")
 for data, title, _ in DATASETS:
     w(f"- {title}: DSV vs primal-only (same noise), 10 img/cls, need ≥ +3: "
       + verdict(diff(data, 10, "dsv-noise", "primal-only"), 3))
+    for k in (1, 50):
+        d = diff(data, k, "dsv-noise", "primal-only")
+        if d is not None:
+            w(f"- {title}: (beside the target) DSV vs primal-only, {k} img/cls: {d[0]:+.2f} points "
+              f"(larger seed std {d[1]:.2f})")
     w(f"- {title}: DSV 0 shots vs random real, 10 img/cls, need ≥ 0: "
       + verdict(diff(data, 10, "dsv-other", "random"), 0))
     w(f"- {title}: DSV k shots vs random real, 10 img/cls, need ≥ +3: "
       + verdict(diff(data, 10, "dsv-real", "random"), 3))
-    for k in (1, 10):
+    for k in KS:
         d = diff(data, k, "dsv-real", "start-real")
         if d is not None:
             w(f"- {title}: (control) DSV k shots vs their own start images, {k} img/cls: {d[0]:+.2f} points "
               f"(larger seed std {d[1]:.2f})")
     for k in (1, 10):
         w(f"- {title}: top-λ vs random real, {k} img/cls, need ≥ 0: " + verdict(diff(data, k, "top-lambda", "random"), 0))
+    for k, a, b in ((50, "top-lambda", "random"), (50, "dsv-other", "random"), (50, "dsv-real", "random")):
+        d = diff(data, k, a, b)
+        if d is not None:
+            w(f"- {title}: (beside the targets) {a} vs {b}, {k} img/cls: {d[0]:+.2f} points (larger seed std {d[1]:.2f})")
     fp = os.path.join(WORK, "results", f"{data}-faithfulness.json")
     if os.path.exists(fp):
         rho = load(fp)["lambda"]["pearson"]

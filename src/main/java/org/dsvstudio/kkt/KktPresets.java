@@ -29,17 +29,19 @@ public final class KktPresets {
 
     /**
      * Seconds on a CPU: cosine stationarity on the head (last norm affine + final linear layer, where
-     * kkt-check finds the weights closest to stationarity), 200 steps, large image steps, light augmentation.
-     * On convnet-fashion, 10 candidates: 100 % feasible, stationarity at 0.13 of its λ = 0 value, 0.03 s/step.
+     * kkt-check finds the weights closest to stationarity), 200 steps, large image steps, light augmentation,
+     * TV prior β₂ = 1 (without it DSVs are pixel noise to the eye; with it they show strokes and garment shapes,
+     * and a fresh network learns more from them: docs/evidence.md, "Image priors").
+     * On convnet-fashion, 10 candidates: 100 % feasible, stationarity at 0.13–0.17 of its λ = 0 value, 0.03 s/step.
      */
     public static KktConfig quick() {
-        return new KktConfig("quick", 200, 1.0, 1.0, 1.0, 0.0, 0.0, Distance.COSINE, List.of("last:4"), 0, 0.1,
+        return new KktConfig("quick", 200, 1.0, 1.0, 1.0, 1.0, 0.0, Distance.COSINE, List.of("last:4"), 0, 0.1,
                 0.05, 0.02, 0.9, 0.999, new Augmentation(0.125, 0.2, 0.0, 0.0, 0.01), 1.0, 100, 10);
     }
 
-    /** The default: as quick, with 1000 smaller steps and the paper's augmentations (without flips). */
+    /** The default: as quick (TV prior included), with 1000 smaller steps and the paper's augmentations (no flips). */
     public static KktConfig standard() {
-        return new KktConfig("standard", 1000, 1.0, 1.0, 1.0, 0.0, 0.0, Distance.COSINE, List.of("last:4"), 0, 0.1,
+        return new KktConfig("standard", 1000, 1.0, 1.0, 1.0, 1.0, 0.0, Distance.COSINE, List.of("last:4"), 0, 0.1,
                 0.02, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 20);
     }
 

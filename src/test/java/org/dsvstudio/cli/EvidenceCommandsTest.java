@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** faithfulness → its ranking → distill top-lambda:K, end to end through the CLI; distill's resume and bad input. */
+/** faithfulness → ranking → distill top-lambda:K, end to end through the CLI; distill's resume and bad input. */
 class EvidenceCommandsTest {
 
     @Test
