@@ -79,8 +79,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        KktConfig config = kktOptions.resolve();
         GenerationPlan.Init start = GenerationPlan.Init.parse(init);
+        KktConfig config = kktOptions.resolve(start == GenerationPlan.Init.REAL);
         ImageDataset images = start == GenerationPlan.Init.NOISE ? null
                 : DatasetLoader.load(requireData(), Split.TRAIN);
         PrintWriter err = spec.commandLine().getErr();

@@ -42,7 +42,8 @@ public final class KktOptions {
     @Option(names = "--augment-weight", description = "η, weight of the loss on augmented copies.")
     Double augmentWeight;
 
-    @Option(names = "--tv-weight", description = "β₂, total-variation prior (smooth images); 0 = off.")
+    @Option(names = "--tv-weight", description = "β₂, total-variation prior (smooth images); 0 = off (quick and"
+            + " standard: 1, or 0 with --init real).")
     Double tvWeight;
 
     @Option(names = "--norm-weight", description = "β₃, image-norm prior (mean squared pixel); 0 = off.")
@@ -89,7 +90,12 @@ public final class KktOptions {
     }
 
     KktConfig resolve() throws IOException {
-        KktConfig base = configFile != null ? readConfig(configFile) : KktPresets.get(preset);
+        return resolve(false);
+    }
+
+    /** The run's configuration; a preset is taken in its version for the start (see KktPresets.get). */
+    KktConfig resolve(boolean fromRealImages) throws IOException {
+        KktConfig base = configFile != null ? readConfig(configFile) : KktPresets.get(preset, fromRealImages);
         ObjectNode node = JSON.valueToTree(base);
         put(node, "steps", steps);
         if (distance != null) {

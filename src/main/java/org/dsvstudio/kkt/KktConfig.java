@@ -109,6 +109,12 @@ public record KktConfig(
                 augmentation, noiseStd, chunkSize, progressEvery);
     }
 
+    public KktConfig withTvWeight(double weight) {
+        return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, weight, normWeight,
+                distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
+                augmentation, noiseStd, chunkSize, progressEvery);
+    }
+
     public KktConfig withDistance(Distance d, List<String> params) {
         return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight,
                 d, params, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,

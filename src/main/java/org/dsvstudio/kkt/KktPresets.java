@@ -28,6 +28,30 @@ public final class KktPresets {
     }
 
     /**
+     * The preset for a run's start: as {@link #get(String)}, except that a run starting from real images (k shots,
+     * an edit) gets no TV prior. The prior makes DSVs from noise legible, but it smooths a real image into a
+     * blob, and a fresh network learned less from such k-shot DSVs (Fashion, 10 img/cls: 71.96 % with it,
+     * 75.10 % without; docs/evidence.md, "Image priors").
+     */
+    public static KktConfig get(String name, boolean fromRealImages) {
+        KktConfig preset = get(name);
+        return fromRealImages ? preset.withTvWeight(0) : preset;
+    }
+
+    /**
+     * {@code config} for a run's start: a named preset whose TV prior is the preset's own runs from real images
+     * without it, as {@link #get(String, boolean)}; a custom configuration (the advanced form marks every edit so)
+     * is left exactly as it is.
+     */
+    public static KktConfig forStart(KktConfig config, boolean fromRealImages) {
+        if (config == null || !fromRealImages || !NAMES.contains(config.preset())
+                || config.tvWeight() != get(config.preset()).tvWeight()) {
+            return config;
+        }
+        return config.withTvWeight(0);
+    }
+
+    /**
      * Seconds on a CPU: cosine stationarity on the head (last norm affine + final linear layer, where
      * kkt-check finds the weights closest to stationarity), 200 steps, large image steps, light augmentation,
      * TV prior β₂ = 1 (without it DSVs are pixel noise to the eye; with it they show strokes and garment shapes,

@@ -14,6 +14,7 @@ import org.dsvstudio.app.RunSpec;
 import org.dsvstudio.app.StartImages;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.kkt.Candidate;
+import org.dsvstudio.kkt.KktPresets;
 import org.dsvstudio.model.ModelCard;
 
 import java.nio.file.Path;
@@ -204,8 +205,9 @@ public final class MixEditViewModel {
         }
         Workbench.ModelSummary m = main.loadedProperty().get();
         StartImage s = start.get();
-        RunSpec spec = RunSpec.edit(main.run().configProperty().get(), count.get(), target(), s.image01(), s.label(),
-                main.run().seedProperty().get());
+        // an edit starts from an image: an unchanged preset runs without its TV prior, which would blur it away
+        RunSpec spec = RunSpec.edit(KktPresets.forStart(main.run().configProperty().get(), true), count.get(),
+                target(), s.image01(), s.label(), main.run().seedProperty().get());
         return main.jobs().enqueue(spec, m);
     }
 

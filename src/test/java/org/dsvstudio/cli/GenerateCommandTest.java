@@ -66,6 +66,29 @@ class GenerateCommandTest {
     }
 
     @Test
+    void fromRealImagesThePresetRunsWithoutItsTvPriorUnlessOneIsGiven(@TempDir Path dir) throws Exception {
+        String model = TestSupport.sampleModel("convnet-fashion").toString();
+        String data = TestSupport.realData("fashion-mnist").toString();
+        ObjectMapper mapper = new ObjectMapper();
+        CliTest.Result real = CliTest.run("generate", model, "--init", "real", "--data", data, "--classes",
+                "Trouser", "--steps", "2", "--out", dir.resolve("real").toString());
+        assertEquals(0, real.exit(), real.err());
+        JsonNode config = mapper.readTree(dir.resolve("real/dsvs.json").toFile()).get("config");
+        assertEquals(0.0, config.get("tvWeight").asDouble());
+        assertEquals(2, config.get("steps").asInt(), "the other overrides still apply");
+        CliTest.Result chosen = CliTest.run("generate", model, "--init", "real", "--data", data, "--classes",
+                "Trouser", "--steps", "2", "--tv-weight", "0.5", "--out", dir.resolve("chosen").toString());
+        assertEquals(0, chosen.exit(), chosen.err());
+        assertEquals(0.5, mapper.readTree(dir.resolve("chosen/dsvs.json").toFile()).get("config").get("tvWeight")
+                .asDouble());
+        CliTest.Result noise = CliTest.run("generate", model, "--classes", "Trouser", "--steps", "2", "--out",
+                dir.resolve("noise").toString());
+        assertEquals(0, noise.exit(), noise.err());
+        assertEquals(1.0, mapper.readTree(dir.resolve("noise/dsvs.json").toFile()).get("config").get("tvWeight")
+                .asDouble());
+    }
+
+    @Test
     void aMixThatDoesNotSumToOneIsABadInput(@TempDir Path dir) {
         CliTest.Result r = CliTest.run("generate", TestSupport.sampleModel("convnet-fashion").toString(), "--mix",
                 "Coat:0.4,Shirt:0.4", "--steps", "2", "--out", dir.toString());

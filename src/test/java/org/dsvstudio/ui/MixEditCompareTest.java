@@ -105,6 +105,7 @@ class MixEditCompareTest {
             assertEquals(0f, others);
         }
         assertTrue(r.initLabel().startsWith("noise"), r.initLabel());
+        assertEquals(KktPresets.quick().tvWeight(), r.config().tvWeight(), "from noise the preset keeps its TV prior");
 
         robot.clickOn("#tabGallery");
         waitUntil(10, () -> robot.lookup(".gallery-row-header").queryAll().stream()
@@ -150,6 +151,7 @@ class MixEditCompareTest {
         assertArrayEquals(original, step0[0], "step 0 is the chosen image");
         KktResult r = job.resultProperty().get();
         assertTrue(r.initLabel().startsWith("image:"), r.initLabel());
+        assertEquals(0.0, r.config().tvWeight(), "from an image the preset runs without its TV prior");
         Candidate after = r.candidates().get(0);
         assertEquals(TROUSER, after.targetClass());
         assertEquals(1f, after.target()[TROUSER]);

@@ -1,0 +1,41 @@
+package org.dsvstudio.kkt;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The presets and their version for runs that start from real images. */
+class KktPresetsTest {
+
+    @Test
+    void fromRealImagesAPresetLosesOnlyItsTvPrior() {
+        for (String name : KktPresets.NAMES) {
+            KktConfig noise = KktPresets.get(name);
+            KktConfig real = KktPresets.get(name, true);
+            assertEquals(0.0, real.tvWeight(), name);
+            assertEquals(noise.withTvWeight(0), real, name + ": every other field as the preset's");
+            assertEquals(noise, KktPresets.get(name, false), name);
+        }
+        assertEquals(1.0, KktPresets.quick().tvWeight(), "from noise quick smooths (docs/presets.md)");
+        assertEquals(1.0, KktPresets.standard().tvWeight());
+        assertThrows(IllegalArgumentException.class, () -> KktPresets.get("fast", true));
+    }
+
+    @Test
+    void forStartDropsAPresetsOwnTvPriorButLeavesChosenValues() {
+        KktConfig quick = KktPresets.quick();
+        assertSame(quick, KktPresets.forStart(quick, false), "from noise nothing changes");
+        assertEquals(quick.withTvWeight(0), KktPresets.forStart(quick, true));
+        KktConfig shorter = quick.withSteps(7);
+        assertEquals(shorter.withTvWeight(0), KktPresets.forStart(shorter, true), "a preset cut short still is one");
+        KktConfig chosen = quick.withTvWeight(0.5);
+        assertSame(chosen, KktPresets.forStart(chosen, true), "a TV weight set by hand is kept");
+        KktConfig custom = new KktConfig("custom", 200, 1.0, 1.0, 1.0, 1.0, 0.0, quick.distance(), quick.parameters(),
+                quick.lambdaScale(), quick.lambdaInitSpread(), quick.lrX(), quick.lrLambda(), quick.adamBeta1(),
+                quick.adamBeta2(), quick.augmentation(), quick.noiseStd(), quick.chunkSize(), quick.progressEvery());
+        assertSame(custom, KktPresets.forStart(custom, true), "an edited configuration runs as the user sees it");
+        assertEquals(null, KktPresets.forStart(null, true));
+    }
+}
