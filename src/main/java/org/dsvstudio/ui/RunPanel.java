@@ -108,7 +108,8 @@ public final class RunPanel extends VBox {
         });
         init.setTooltip(new Tooltip("Where candidates start: Gaussian noise (the paper's zero-data setting), real"
                 + " training images of each class from the attached data folder (k shots), or any images of the"
-                + " attached folder (0 shots from another data set)"));
+                + " attached folder (0 shots from another data set). From real images the quick and standard"
+                + " presets run without their TV prior (β₂ = 0), which would blur the images away"));
         init.valueProperty().bindBidirectional(run.initProperty());
 
         Button generate = new Button("Generate");
