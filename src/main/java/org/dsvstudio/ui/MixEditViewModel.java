@@ -205,7 +205,7 @@ public final class MixEditViewModel {
         }
         Workbench.ModelSummary m = main.loadedProperty().get();
         StartImage s = start.get();
-        // an edit starts from an image: an unchanged preset runs without its TV prior, which would blur it away
+        // an edit starts from an image: a preset with its own TV prior runs without it (it would blur the image away)
         RunSpec spec = RunSpec.edit(KktPresets.forStart(main.run().configProperty().get(), true), count.get(),
                 target(), s.image01(), s.label(), main.run().seedProperty().get());
         return main.jobs().enqueue(spec, m);

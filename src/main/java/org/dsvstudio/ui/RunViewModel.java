@@ -100,7 +100,7 @@ public final class RunViewModel {
         }
         int[] subset = classes.isEmpty() ? null : classes.stream().mapToInt(Integer::intValue).sorted().toArray();
         GenerationPlan.Init start = init.get();
-        // an unchanged preset in its version for real start images (no TV prior: it would blur them away)
+        // from real images a preset with its own TV prior runs without it (it would blur them away)
         return new RunSpec(KktPresets.forStart(config.get(), start == GenerationPlan.Init.REAL), subset,
                 perClass.get(), null, start,
                 start == GenerationPlan.Init.NOISE ? null : dataFolder.get(), seed.get());
