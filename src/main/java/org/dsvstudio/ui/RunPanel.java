@@ -106,7 +106,7 @@ public final class RunPanel extends VBox {
                 return GenerationPlan.Init.parse(s);
             }
         });
-        init.setTooltip(new Tooltip("Where candidates start: Gaussian noise (the paper's zero-data setting), real"
+        init.setTooltip(ConfigForm.tooltip("Where candidates start: Gaussian noise (the paper's zero-data setting), real"
                 + " training images of each class from the attached data folder (k shots), or any images of the"
                 + " attached folder (0 shots from another data set). From real images the quick and standard"
                 + " presets run without their TV prior (β₂ = 0), which would blur the images away"));
