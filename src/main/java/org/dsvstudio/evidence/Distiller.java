@@ -94,13 +94,17 @@ public final class Distiller {
         }
         List<SeedResult> results = new ArrayList<>();
         ImageDataset fixed = DistillSet.dependsOnSeed(spec) ? null : DistillSet.resolve(spec, train, firstSeed, ranking);
-        // one card for every seed (normalization from the real training split: a pass over all its images)
-        ModelCard card = ClassifierTrainer.freshCard(recipe.trainConfig(firstSeed), train, "distilled", dataName);
+        // one card for every seed (normalization from the real training split: a pass over all its images),
+        // made when the first seed is trained, so a resume that finds every seed done skips that pass
+        ModelCard card = null;
         for (int i = 0; i < seeds; i++) {
             long seed = firstSeed + i;
             if (done.containsKey(seed)) {
                 results.add(done.get(seed));
                 continue;
+            }
+            if (card == null) {
+                card = ClassifierTrainer.freshCard(recipe.trainConfig(firstSeed), train, "distilled", dataName);
             }
             ImageDataset set = fixed != null ? fixed : DistillSet.resolve(spec, train, seed, ranking);
             TrainConfig config = recipe.trainConfig(seed);
