@@ -71,4 +71,7 @@ lever tv-1-norm-0.1-no-augment --preset quick --augment-weight 0 --tv-weight 1 -
 # the TV prior from the other data set's images (0 shots) and from real images (k shots)
 lever tv-1-other-no-augment --preset quick --augment-weight 0 --tv-weight 1 --init other --data "data/$OTHER"
 lever tv-1-real-no-augment --preset quick --augment-weight 0 --tv-weight 1 --init real --data "data/$DATA"
+# the quick preset as shipped since the TV prior (β₂ = 1 with the augmented copies, η = 1), and its primal-only twin
+lever tv-1 --preset quick --tv-weight 1
+lever tv-1-primal --preset quick --tv-weight 1 --stationarity-weight 0
 echo "$(date +%T) levers done" >&2
