@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The investigation behind docs/evidence.md: which settings make the stationarity term change what DSVs teach
-# a fresh network. One lever at a time against the quick preset, on Fashion-MNIST with K DSVs per class from
+# a fresh network. One lever at a time against the quick preset as it first was (η = 1, no TV prior; the
+# levers say so explicitly), on Fashion-MNIST with K DSVs per class from
 # the same noise (seed 0), each distilled with SEEDS fresh ConvNets. Resumable like scripts/evidence.sh;
 # results in $WORK/levers/*.json, logs in $WORK/logs.
 #   Usage: scripts/levers.sh [K [NAME...]]   (default K = 1, every lever; NAMEs pick some; DATA=mnist for MNIST)
@@ -45,8 +46,8 @@ lever() {
     >> "$WORK/logs/lever-distill-$tag.log" 2>&1
 }
 
-lever primal-only --preset quick --stationarity-weight 0
-lever quick --preset quick
+lever primal-only --preset quick --stationarity-weight 0 --augment-weight 1
+lever quick --preset quick --augment-weight 1
 lever quick-no-augment --preset quick --augment-weight 0
 lever primal-no-augment --preset quick --stationarity-weight 0 --augment-weight 0
 # on top of η = 0 (the better condition found above)
@@ -71,7 +72,8 @@ lever tv-1-norm-0.1-no-augment --preset quick --augment-weight 0 --tv-weight 1 -
 # the TV prior from the other data set's images (0 shots) and from real images (k shots)
 lever tv-1-other-no-augment --preset quick --augment-weight 0 --tv-weight 1 --init other --data "data/$OTHER"
 lever tv-1-real-no-augment --preset quick --augment-weight 0 --tv-weight 1 --init real --data "data/$DATA"
-# the quick preset as shipped since the TV prior (β₂ = 1 with the augmented copies, η = 1), and its primal-only twin
-lever tv-1 --preset quick --tv-weight 1
-lever tv-1-primal --preset quick --tv-weight 1 --stationarity-weight 0
+# the quick preset as it was shipped with the TV prior first (β₂ = 1 with augmented copies, η = 1; since
+# then quick has η = 0), and its primal-only twin
+lever tv-1 --preset quick --tv-weight 1 --augment-weight 1
+lever tv-1-primal --preset quick --tv-weight 1 --stationarity-weight 0 --augment-weight 1
 echo "$(date +%T) levers done" >&2

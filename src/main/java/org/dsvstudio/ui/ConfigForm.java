@@ -182,8 +182,9 @@ public final class ConfigForm extends VBox {
         Input eta = number("augmentWeight", "η augmented", false, c -> c.augmentWeight(),
                 (v, x) -> v.augmentWeight = x,
                 "η: weight of the same KKT loss on randomly transformed copies of the candidates (shifted, "
-                        + "cropped, …). Keeps them natural images rather than adversarial noise that only works "
-                        + "pixel-exact. Paper: 5; presets: 1. 0 = no copies. Must be ≥ 0.");
+                        + "cropped, …), meant to keep them from being noise that works only pixel-exact. Paper: 5; "
+                        + "quick and standard: 0, since with their TV prior the copies measured no better and cost "
+                        + "time (docs/evidence.md). 0 = no copies. Must be ≥ 0.");
         Input translate = number("augmentation-translate", "translate", true, c -> c.augmentationOrNone().translate(),
                 (v, x) -> v.translate = x,
                 "Largest random shift of a copy, as a fraction of the image side (0.125 = up to 1/8 of the "

@@ -20,6 +20,11 @@ class KktPresetsTest {
         }
         assertEquals(1.0, KktPresets.quick().tvWeight(), "from noise quick smooths (docs/presets.md)");
         assertEquals(1.0, KktPresets.standard().tvWeight());
+        // no augmented copies in quick and standard (docs/evidence.md), but their transforms stay filled in
+        for (KktConfig c : new KktConfig[] {KktPresets.quick(), KktPresets.standard()}) {
+            assertEquals(0.0, c.augmentWeight(), c.preset());
+            assertEquals(false, c.augmentationOrNone().isNone(), c.preset());
+        }
         assertThrows(IllegalArgumentException.class, () -> KktPresets.get("fast", true));
     }
 
