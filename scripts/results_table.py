@@ -178,8 +178,8 @@ LEVERS = [
     ("tv-1-norm-0.1-no-augment", "η = 0, TV prior 1 and norm prior 0.1"),
     ("tv-1-other-no-augment", "η = 0, TV prior 1, from MNIST images (0 shots)"),
     ("tv-1-real-no-augment", "η = 0, TV prior 1, from real images (k shots)"),
-    ("tv-1", "quick preset as shipped: TV prior 1 with augmented copies (η = 1)"),
-    ("tv-1-primal", "quick preset as shipped, primal only"),
+    ("tv-1", "TV prior 1 with augmented copies (η = 1; the quick preset until 1 Dec 2026)"),
+    ("tv-1-primal", "TV prior 1 with augmented copies, primal only"),
 ]
 lever_files = sorted(glob.glob(os.path.join(WORK, "levers", "k*-*.json")))
 if lever_files:
