@@ -12,6 +12,8 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.Font;
+import javafx.scene.text.Text;
 import org.dsvstudio.app.NearestImages;
 import org.dsvstudio.kkt.Candidate;
 import org.dsvstudio.model.ModelCard;
@@ -40,6 +42,10 @@ public final class DsvDetailPane extends VBox {
     private static final double IMAGE_SIZE = 224;
     /** Pixels of a probability bar at 100 %. */
     private static final double BAR_WIDTH = 140;
+    /** The narrowest a bar's track gets in a narrow pane. */
+    private static final double BAR_MIN_WIDTH = 30;
+    /** Pixels of the longest tag in gallery.css's .prob-tag font (10 px), with a little slack. */
+    private static final double TAG_WIDTH = tagWidth("target · predicted");
     private static final double NEAREST_SIZE = 64;
 
     private final Label placeholder = new Label("Select a candidate in the gallery to see its details.");
@@ -185,25 +191,37 @@ public final class DsvDetailPane extends VBox {
         return "soft: " + String.join(", ", parts);
     }
 
+    private static double tagWidth(String longest) {
+        Text text = new Text(longest);
+        text.setFont(Font.font(Font.getDefault().getFamily(), 10));
+        return Math.ceil(text.getLayoutBounds().getWidth()) + 4;
+    }
+
     private static HBox probabilityRow(String name, float p, boolean isTarget, boolean isPredicted, boolean feasible) {
         Label nameLabel = new Label(name);
         nameLabel.getStyleClass().add("prob-name");
-        Region bar = new Region();
-        bar.getStyleClass().add("prob-bar");
-        double width = BAR_WIDTH * Math.max(0, Math.min(1, p));
-        bar.setMinWidth(width);
-        bar.setMaxWidth(width);
-        StackPane track = new StackPane(bar);
+        StackPane track = new StackPane();
         track.getStyleClass().add("prob-track");
         track.setAlignment(Pos.CENTER_LEFT);
-        track.setMinWidth(BAR_WIDTH);
+        // the track gives way when the pane is narrow (the tag must stay readable); the bar follows its width
+        track.setMinWidth(BAR_MIN_WIDTH);
+        track.setPrefWidth(BAR_WIDTH);
         track.setMaxWidth(BAR_WIDTH);
+        Region bar = new Region();
+        bar.getStyleClass().add("prob-bar");
+        double fraction = Math.max(0, Math.min(1, p));
+        bar.minWidthProperty().bind(track.widthProperty().multiply(fraction));
+        bar.maxWidthProperty().bind(track.widthProperty().multiply(fraction));
+        track.getChildren().add(bar);
         Label percent = new Label(String.format(Locale.ROOT, "%.1f %%", 100 * p));
         percent.getStyleClass().add("prob-percent");
         // The tag spells out what the highlight means, so the colours need no legend.
         String tagText = isTarget && isPredicted ? "target · predicted" : isTarget ? "target" : isPredicted ? "predicted" : "";
         Label tag = new Label(tagText);
         tag.getStyleClass().add("prob-tag");
+        // every row's tag as wide as the longest one, so all tracks give way alike and the bars stay comparable
+        tag.setMinWidth(TAG_WIDTH);
+        tag.setPrefWidth(TAG_WIDTH);
         HBox row = new HBox(6, nameLabel, track, percent, tag);
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().add("prob-row");

@@ -201,6 +201,44 @@ class GalleryViewTest {
         assertEquals(String.format(Locale.ROOT, "%.3g", result.candidates().get(4).lambda()), lambda.getText());
     }
 
+    /**
+     * In a pane as narrow as the main window's (about 300 px), the bars give way and every tag stays whole
+     * ("target · predicted" was cut to "…" there, seen in a screenshot); each bar still shows its probability.
+     */
+    @Test
+    void inANarrowPaneTheProbabilityTagsStayWhole(FxRobot robot) {
+        Candidate correct = result.candidates().get(0);
+        DsvDetailPane narrow = new DsvDetailPane();
+        robot.interact(() -> {
+            Stage stage = new Stage();
+            Scene scene = new Scene(narrow, 300, 760);
+            scene.getStylesheets().add(GalleryView.class.getResource("/org/dsvstudio/ui/gallery.css").toExternalForm());
+            stage.setScene(scene);
+            stage.show();
+            narrow.show(CARD, correct);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        Pane rows = robot.from(narrow).lookup("#detailProbabilities").queryAs(Pane.class);
+        assertEquals(CLASSES.size(), rows.getChildren().size());
+        for (int k = 0; k < CLASSES.size(); k++) {
+            HBox row = (HBox) rows.getChildren().get(k);
+            assertTrue(row.getBoundsInParent().getMaxX() <= 300.5, "row " + k + " fits the pane");
+            Label tag = (Label) row.getChildren().get(3);
+            assertTrue(tag.getWidth() >= tag.prefWidth(-1) - 0.5, "tag '" + tag.getText() + "' is whole");
+            Pane track = (Pane) row.getChildren().get(1);
+            javafx.scene.layout.Region bar = (javafx.scene.layout.Region) track.getChildren().get(0);
+            assertTrue(track.getWidth() >= 30 && track.getWidth() < 140, "the track gave way: " + track.getWidth());
+            assertEquals(track.getWidth() * correct.probabilities()[k], bar.getWidth(), 1.0, "bar " + k); // snapped to whole pixels
+        }
+        assertEquals("target · predicted", ((Label) ((HBox) rows.getChildren().get(0)).getChildren().get(3)).getText());
+        double track0 = ((Pane) ((HBox) rows.getChildren().get(0)).getChildren().get(1)).getWidth();
+        for (Node row : rows.getChildren()) {
+            assertEquals(track0, ((Pane) ((HBox) row).getChildren().get(1)).getWidth(), 0.01,
+                    "every row's track is as wide, so the bars compare");
+        }
+        robot.interact(() -> narrow.getScene().getWindow().hide());
+    }
+
     /** Tooltips are made on first hover; the hovered tile's one must still appear. */
     @Test
     void hoveringATileShowsItsTooltip(FxRobot robot) throws Exception {
