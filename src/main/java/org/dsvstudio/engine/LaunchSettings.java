@@ -34,8 +34,8 @@ public final class LaunchSettings {
      * Adam steps on the images amplify that. The app's quick run, 3 per class, seed 0, gave one of two different
      * sets of DSVs across sessions (T-shirt λ 6.58 or 6.63 first, in four sessions); with COMPATIBLE, five
      * sessions gave the same set, the same as the command line, except one λ off by 0.01 in one session (some
-     * last-bit variation remains elsewhere). AUTO,STRICT did not help. Wall time unchanged within the noise (convnet-fashion, 50 candidates: 15.5
-     * and 14.7 s default, 14.8 and 16.1 s COMPATIBLE; resnet-fashion, 20: 4.3/4.7 against 3.9/3.9 s).
+     * last-bit variation remains elsewhere). AUTO,STRICT did not help. Wall time unchanged within the noise
+     * (convnet-fashion, 50 candidates: 15.5 and 14.7 s default, 14.8 and 16.1 s COMPATIBLE; resnet-fashion, 20: 4.3/4.7 against 3.9/3.9 s).
      */
     public static final Map<String, String> ENVIRONMENT = Map.of("GOMP_SPINCOUNT", "1000", "MALLOC_ARENA_MAX",
             "2", "MKL_CBWR", "COMPATIBLE");

@@ -44,8 +44,9 @@ public final class DsvDetailPane extends VBox {
     private static final double BAR_WIDTH = 140;
     /** The narrowest a bar's track gets in a narrow pane. */
     private static final double BAR_MIN_WIDTH = 30;
+    private static final String TAG_BOTH = "target · predicted";
     /** Pixels of the longest tag in gallery.css's .prob-tag font (10 px), with a little slack. */
-    private static final double TAG_WIDTH = tagWidth("target · predicted");
+    private static final double TAG_WIDTH = tagWidth(TAG_BOTH);
     private static final double NEAREST_SIZE = 64;
 
     private final Label placeholder = new Label("Select a candidate in the gallery to see its details.");
@@ -216,7 +217,7 @@ public final class DsvDetailPane extends VBox {
         Label percent = new Label(String.format(Locale.ROOT, "%.1f %%", 100 * p));
         percent.getStyleClass().add("prob-percent");
         // The tag spells out what the highlight means, so the colours need no legend.
-        String tagText = isTarget && isPredicted ? "target · predicted" : isTarget ? "target" : isPredicted ? "predicted" : "";
+        String tagText = isTarget && isPredicted ? TAG_BOTH : isTarget ? "target" : isPredicted ? "predicted" : "";
         Label tag = new Label(tagText);
         tag.getStyleClass().add("prob-tag");
         // every row's tag as wide as the longest one, so all tracks give way alike and the bars stay comparable
