@@ -116,6 +116,58 @@ class NanLater(nn.Module):
         return y
 
 
+# ---- hostile models: a TorchScript file is a program (see ModelCodeCheck) ----------------------------
+PWNED = "/tmp/dsv-studio-written-by-a-model"
+
+
+class WritesFile(Wrapped):
+    """Creates and writes a file of its choice when merely probed (torch.from_file with shared=True)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        t = torch.from_file("/tmp/dsv-studio-written-by-a-model", True, 64)
+        return self.net(x) + t.sum() * 0
+
+
+class ReadsFile(Wrapped):
+    """Reads a file outside the model into its output."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        t = torch.from_file("/etc/hostname", False, 4, dtype=torch.uint8)
+        return self.net(x) + t.float().sum() * 0
+
+
+class Hangs(Wrapped):
+    """Passes the code check and never returns: whether a while loop ends cannot be read off the code (TorchScript
+    even writes `while True` as `_0 = True; while _0:`), so hangs are the worker's time limit's to catch."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.net(x)
+        z = x
+        while bool(z.sum() > -1.0):
+            z = z + 1.0
+        return y
+
+
+class EatsMemory(Wrapped):
+    """Passes the code check and asks for ~50 GB inside forward (sized from the input, so no literal shows it)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        big = x.repeat([x.size(2) * 16384, 32, 1, 1]) + 1.0
+        return self.net(x) + big.sum() * 0
+
+
+def rewrite_entry(src, dst, suffix, fn):
+    """Copies a TorchScript archive under a new name, with the entry ending in suffix replaced by fn(bytes)."""
+    stem = os.path.splitext(os.path.basename(dst))[0]
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+        prefix = zin.namelist()[0].split("/")[0]
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.endswith(suffix):
+                data = fn(data)
+            zout.writestr(fixed(item.filename.replace(prefix + "/", stem + "/", 1)), data)
+
+
 def script(module, name):
     torch.manual_seed(0)
     m = module()
@@ -327,6 +379,47 @@ def main():
                                                                          "{dir}/config-garbled.json"],
          "--config {dir}/config-garbled.json is not valid JSON: Unexpected end-of-input within/between Object"
          " entries (line 1, column 31)")
+
+    # ---- hostile models: refused before libtorch sees them, nothing runs --------------------------------
+    script(WritesFile, "writes-file.pt")
+    case("writes-file", "a model whose forward creates and writes a file (torch.from_file, shared)",
+         ["info", "{dir}/writes-file.pt"] + CARD_FLAGS,
+         "refused to run writes-file.pt: the operator torch.from_file reads or writes files (in code/__torch__.py);"
+         " a classifier does not need it. Open it anyway only if you trust its author (--trust-model-code)",
+         app="open")
+    script(ReadsFile, "reads-file.pt")
+    case("reads-file", "a model whose forward reads /etc/hostname into its output",
+         ["info", "{dir}/reads-file.pt"] + CARD_FLAGS,
+         "refused to run reads-file.pt: the operator torch.from_file reads or writes files (in code/__torch__.py);"
+         " a classifier does not need it. Open it anyway only if you trust its author (--trust-model-code)",
+         app="open")
+    depth = 100000
+    rewrite_entry(good, os.path.join(OUT, "deep-code.pt"), "code/__torch__.py", lambda b: b.replace(
+        b"return (fc).forward(", b"return (fc).forward(" + b"(" * depth + b"_0" + b")" * depth + b", ", 1)
+        if b"(fc).forward(_0, )" in b else b.replace(b"(fc).forward(_1, )", b"(fc).forward(" + b"(" * depth
+        + b"_1" + b")" * depth + b", )", 1))
+    case("deep-code", "code nested 100 000 brackets deep (kills libtorch's parser with SIGSEGV)",
+         ["info", "{dir}/deep-code.pt"] + CARD_FLAGS,
+         "refused to run deep-code.pt: code nests brackets more than 100 levels deep (in code/__torch__.py);"
+         " a classifier does not need it. Open it anyway only if you trust its author (--trust-model-code)",
+         app="open")
+    rewrite_entry(good, os.path.join(OUT, "deep-pickle.pt"), "/data.pkl",
+                  lambda b: b"\x80\x02" + b"(" * 1000000 + b")" + b"t" * 1000000 + b".")
+    case("deep-pickle", "a data.pkl of a million nested tuples (kills libtorch's unpickler with SIGSEGV)",
+         ["info", "{dir}/deep-pickle.pt"] + CARD_FLAGS,
+         "refused to run deep-pickle.pt: objects nest more than 1000 levels deep (in data.pkl); a classifier does"
+         " not need it. Open it anyway only if you trust its author (--trust-model-code)", app="open")
+    os.makedirs(os.path.join(OUT, "card-weights-outside"))
+    with open(os.path.join(OUT, "card-weights-outside", "model.json"), "w") as f:
+        json.dump({"name": "points elsewhere", "architecture": "torchscript", "weightsFile": "../good.pt",
+                   "inputShape": [1, 28, 28], "classNames": DIGITS.split(","), "mean": [0.286], "std": [0.353]}, f)
+    case("card-weights-outside", "a model.json whose weightsFile is ../good.pt", ["info", "{dir}/card-weights-outside"],
+         "model card {dir}/card-weights-outside/model.json names weights outside its folder (weightsFile"
+         " '../good.pt'); a card may only name a file beside it", app="open")
+
+    # ---- not CLI cases: models that pass the code check and misbehave when run (the worker tests) ----------
+    script(Hangs, "hangs.pt")
+    script(EatsMemory, "eats-memory.pt")
 
     # ---- not a CLI case: the model of the NaN-run test (KktJobTest), fine for its first 12 forward calls
     torch.manual_seed(0)

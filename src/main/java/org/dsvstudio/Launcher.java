@@ -17,6 +17,7 @@ public final class Launcher {
         } else {
             // The CLI draws galleries with AWT but never opens a window.
             System.setProperty("java.awt.headless", "true");
+            org.dsvstudio.engine.ComputeThread.onSignals();
             System.exit(DsvCli.run(args));
         }
     }

@@ -21,8 +21,17 @@ public final class ModelOptions {
     @Option(names = "--std", paramLabel = "s[,s,s]", description = "Per-channel std of pixels in [0,1].")
     String std;
 
-    /** The overrides with the class names given by the command's own option (its name differs by command). */
+    @Option(names = "--trust-model-code", description = "Run a TorchScript model even where its code uses operators"
+            + " a classifier does not need (file access, printing, custom C++ operators …). Only for files whose"
+            + " author you trust: a model file is a program.")
+    boolean trustModelCode;
+
+    /**
+     * The overrides with the class names given by the command's own option (its name differs by command). Also
+     * applies --trust-model-code to this command's process (each command opens its model through here).
+     */
     CardOverrides toOverrides(String classNames) {
+        org.dsvstudio.model.ModelCodeCheck.trustEveryModel(trustModelCode);
         return new CardOverrides(inputShape == null ? null : parseShape(inputShape), parseClasses(classNames),
                 mean == null ? null : parseDoubles("--mean", mean), std == null ? null : parseDoubles("--std", std),
                 null);

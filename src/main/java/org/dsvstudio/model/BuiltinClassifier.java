@@ -61,7 +61,7 @@ public final class BuiltinClassifier extends Classifier {
     /** Loads a model folder whose card names a built-in architecture. */
     public static BuiltinClassifier load(Path folder, ModelCard card, Device device) {
         String weightsName = card.weightsFile() == null ? WEIGHTS_FILE : card.weightsFile();
-        Path weights = folder.resolve(weightsName);
+        Path weights = ModelLoader.inside(folder, weightsName);
         if (!Files.isRegularFile(weights)) {
             throw new ModelLoadException("weights file missing: " + weights);
         }

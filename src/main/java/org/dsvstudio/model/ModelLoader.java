@@ -61,13 +61,36 @@ public final class ModelLoader {
         }
         if ("torchscript".equalsIgnoreCase(card.architecture())) {
             String weights = card.weightsFile() == null ? "model.pt" : card.weightsFile();
-            return TorchScriptClassifier.load(folder.resolve(weights), card, device);
+            return TorchScriptClassifier.load(inside(folder, weights), card, device);
         }
         if (!Architectures.NAMES.contains(card.architecture().toLowerCase(Locale.ROOT))) {
             throw new ModelLoadException("model card names an unknown architecture '" + card.architecture()
                     + "' (known: torchscript, " + String.join(", ", Architectures.NAMES) + ")");
         }
         return BuiltinClassifier.load(folder, card, device);
+    }
+
+    /**
+     * The card's weights file, which must lie inside the card's folder: a card is data, and a card that could
+     * name /anywhere/else.pt or ../../x.pt would make opening a folder run a program the user never chose.
+     */
+    static Path inside(Path folder, String weightsFile) {
+        Path resolved = folder.resolve(weightsFile).normalize();
+        Path base = folder.toAbsolutePath().normalize();
+        boolean contained = resolved.toAbsolutePath().normalize().startsWith(base);
+        if (contained && Files.exists(resolved)) {
+            try { // a symbolic link inside the folder may still point out of it
+                contained = resolved.toRealPath().startsWith(folder.toRealPath());
+            } catch (IOException e) {
+                throw new ModelLoadException("cannot read " + resolved + ": " + e.getMessage(), e);
+            }
+        }
+        if (!contained) {
+            throw new ModelLoadException("model card " + folder.resolve(ModelCard.FILE_NAME) + " names weights"
+                    + " outside its folder (weightsFile '" + weightsFile + "'); a card may only name a file"
+                    + " beside it");
+        }
+        return resolved;
     }
 
     /**

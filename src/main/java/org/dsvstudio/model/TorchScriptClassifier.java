@@ -37,6 +37,7 @@ public final class TorchScriptClassifier extends Classifier {
 
     public static TorchScriptClassifier load(Path ptFile, ModelCard card, Device device) {
         TorchScriptArchive.check(ptFile); // before libtorch's native reader sees the bytes
+        ModelCodeCheck.check(ptFile); // and before it compiles and runs the archive's code
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(ptFile)
