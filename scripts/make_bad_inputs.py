@@ -148,6 +148,24 @@ class Hangs(Wrapped):
         return y
 
 
+class HangsLater(nn.Module):
+    """Answers its first `after` forward calls (the probe passes), then never returns: a run that hangs mid-way."""
+
+    def __init__(self, after: int):
+        super().__init__()
+        self.net = Conv()
+        self.after = after
+        self.calls = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        y = self.net(x)
+        z = x
+        while self.calls > self.after and bool(z.sum() > -1.0):
+            z = z + 1.0
+        return y
+
+
 class EatsMemory(Wrapped):
     """Passes the code check and asks for ~50 GB inside forward (sized from the input, so no literal shows it)."""
 
@@ -420,6 +438,10 @@ def main():
     # ---- not CLI cases: models that pass the code check and misbehave when run (the worker tests) ----------
     script(Hangs, "hangs.pt")
     script(EatsMemory, "eats-memory.pt")
+    torch.manual_seed(0)
+    hangs_later = HangsLater(3)
+    hangs_later.eval()
+    torch.jit.save(torch.jit.script(hangs_later), os.path.join(OUT, "hangs-later.pt"))
 
     # ---- not a CLI case: the model of the NaN-run test (KktJobTest), fine for its first 12 forward calls
     torch.manual_seed(0)

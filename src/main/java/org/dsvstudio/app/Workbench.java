@@ -8,7 +8,13 @@ import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelCard;
 import org.dsvstudio.model.ModelLoader;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.dsvstudio.engine.AutogradBridge;
+import org.dsvstudio.model.ModelCodeCheck;
+import org.dsvstudio.worker.Protocol;
+import org.dsvstudio.worker.WorkerClient;
+import org.dsvstudio.worker.WorkerLaunch;
+import org.dsvstudio.worker.WorkerServer;
 import org.dsvstudio.kkt.KktConfig;
 import org.dsvstudio.kkt.KktJob;
 import org.dsvstudio.kkt.KktProgress;
@@ -30,8 +36,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * What the app is working on: the loaded model. Every call returns at once; the work runs on the compute
- * thread and the future completes there (the UI hops back to its own thread).
+ * What the app is working on: the loaded model. Every call returns at once; the future completes on another
+ * thread (the UI hops back to its own).
+ *
+ * <p>A model file is code, so opening, checking and DeepKKT runs happen in the compute worker process
+ * ({@link WorkerClient}): a model that crashes, hangs or eats memory there costs the worker, which is restarted,
+ * and not the app. A model the worker opened is then also loaded here, for the views not yet moved to the
+ * worker (boundaries, saliency, comparison, margins): only after it passed the code check and the worker's
+ * load and probe under its time limit and memory cap.
  */
 public final class Workbench implements AutoCloseable {
 
@@ -40,12 +52,20 @@ public final class Workbench implements AutoCloseable {
             String engine, long engineStartMillis, long generation) {
     }
 
-    /** A DeepKKT run in progress: its future result (partial when cancelled) and its cancel flag. */
-    public record Run(CompletableFuture<KktResult> result, AtomicBoolean cancel) {
+    /** A DeepKKT run in progress: its future result (partial when cancelled) and how to cancel it. */
+    public record Run(CompletableFuture<KktResult> result, AtomicBoolean cancel, Runnable onCancel) {
         public void requestCancel() {
             cancel.set(true);
+            onCancel.run();
         }
     }
+
+    /** Calls to the worker that wait for it (its start): never on the compute or the UI thread. */
+    private static final ExecutorService WORKER_CALLS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "dsv-worker-calls");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Data reading and nearest-image searches: plain Java, kept off the compute thread. */
     private static final ExecutorService DATA_THREAD = Executors.newSingleThreadExecutor(r -> {
@@ -61,43 +81,83 @@ public final class Workbench implements AutoCloseable {
     private volatile AttachedData attached;
     private AutogradBridge bridge;
 
+    private final WorkerClient worker;
+    /** The SHA-256 of the model the worker holds (set when an open succeeds), for runs queued for it. */
+    private volatile String workerModelSha;
+
     public Workbench(DeviceChoice deviceChoice) {
-        this.deviceChoice = deviceChoice;
+        this(deviceChoice, WorkerLaunch.Settings.defaults(deviceChoice));
     }
 
-    /** Starts the engine in the background (the first start unpacks natives and takes seconds). */
+    public Workbench(DeviceChoice deviceChoice, WorkerLaunch.Settings workerSettings) {
+        this.deviceChoice = deviceChoice;
+        this.worker = new WorkerClient(workerSettings);
+    }
+
+    /** The compute worker (for its settings, restarts and death notices). */
+    public WorkerClient worker() {
+        return worker;
+    }
+
+    /**
+     * Starts the engine in the background (the first start unpacks natives and takes seconds), then the
+     * compute worker, which finds the natives unpacked (its sandbox may not write the cache).
+     */
     public CompletableFuture<DjlEngine> startEngine() {
-        return ComputeThread.get().submit(() -> DjlEngine.start(deviceChoice));
+        CompletableFuture<DjlEngine> engine = ComputeThread.get().submit(() -> DjlEngine.start(deviceChoice));
+        engine.thenRunAsync(() -> {
+            try {
+                worker.start();
+            } catch (RuntimeException e) {
+                // reported again, with its reason, by the first call that needs the worker
+            }
+        }, WORKER_CALLS);
+        return engine;
     }
 
     /** Loads a model folder or .pt, replacing (and closing) the current one only when the load succeeds. */
     public CompletableFuture<ModelSummary> open(Path path, CardOverrides overrides) {
-        return ComputeThread.get().submit(() -> {
-            DjlEngine engine = DjlEngine.start(deviceChoice);
-            Classifier loaded = ModelLoader.load(path, overrides, engine.device());
-            if (current != null) {
-                current.close();
-            }
-            current = loaded;
-            generation++;
-            return new ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
-                    engine.deviceNote(), engine.versionLine(), engine.startMillis(), generation);
-        });
+        return open(path, overrides, false);
     }
 
     /**
-     * Loads path with the given card fields only to check them (the probe forward pass of every load), then
-     * closes it; completes with a one-line summary, or exceptionally with the loader's message.
+     * Opens a model in the worker (code check, load and probe under the load time limit), then here.
+     *
+     * @param trustCode the user vouches for this file: its code runs even where the code check refuses it
+     */
+    public CompletableFuture<ModelSummary> open(Path path, CardOverrides overrides, boolean trustCode) {
+        String what = "opening " + (path == null ? "the model" : path.getFileName());
+        return startEngine()
+                .thenComposeAsync(engine -> worker.call(Protocol.OPEN, new WorkerServer.OpenRequest(path, overrides,
+                        trustCode), m -> { }, worker.settings().loadTimeout(), what).result(), WORKER_CALLS)
+                .thenCompose(json -> ComputeThread.get().submit(() -> {
+                    ModelSummary inWorker = Protocol.mapper().treeToValue(json, ModelSummary.class);
+                    workerModelSha = inWorker.sha256();
+                    if (trustCode) {
+                        ModelCodeCheck.trust(inWorker.path());
+                    }
+                    DjlEngine engine = DjlEngine.start(deviceChoice);
+                    Classifier loaded = ModelLoader.load(path, overrides, engine.device());
+                    if (current != null) {
+                        current.close();
+                    }
+                    current = loaded;
+                    generation++;
+                    return new ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
+                            engine.deviceNote(), engine.versionLine(), engine.startMillis(), generation);
+                }));
+    }
+
+    /**
+     * Loads path with the given card fields only to check them (the probe forward pass of every load), in the
+     * worker under the load time limit; completes with a one-line summary, or exceptionally with the message.
      */
     public CompletableFuture<String> probe(Path path, CardOverrides overrides) {
-        return ComputeThread.get().submit(() -> {
-            DjlEngine engine = DjlEngine.start(deviceChoice);
-            try (Classifier c = ModelLoader.load(path, overrides, engine.device())) {
-                return String.format(java.util.Locale.ROOT, "loads and runs: %,d parameters, %d classes, input %d×%d×%d",
-                        c.parameterCount(), c.card().numClasses(), c.card().channels(), c.card().height(),
-                        c.card().imageWidth());
-            }
-        });
+        String what = "checking " + (path == null ? "the model" : path.getFileName());
+        return startEngine()
+                .thenComposeAsync(engine -> worker.call(Protocol.PROBE, new WorkerServer.OpenRequest(path, overrides,
+                        false), m -> { }, worker.settings().loadTimeout(), what).result(), WORKER_CALLS)
+                .thenApply(JsonNode::asText);
     }
 
     /**
@@ -135,31 +195,43 @@ public final class Workbench implements AutoCloseable {
      */
     public Run generate(RunSpec spec, long modelGeneration, RunListener listener) {
         AtomicBoolean cancel = new AtomicBoolean();
-        CompletableFuture<KktResult> result = ComputeThread.get().submit(() -> {
-            if (cancel.get()) {
-                return null;
+        if (modelGeneration >= 0 && modelGeneration != generation) {
+            return new Run(CompletableFuture.failedFuture(new IllegalStateException("another model was opened after"
+                    + " this run was queued; queue it again")), cancel, () -> { });
+        }
+        WorkerClient.Call call;
+        try {
+            call = worker.call(Protocol.GENERATE, new WorkerServer.GenerateRequest(spec, workerModelSha), m -> {
+                try {
+                    switch (m.kind()) {
+                        case Protocol.STARTED -> listener.started();
+                        case Protocol.PROGRESS -> listener.progress(Protocol.body(m, KktProgress.class));
+                        case Protocol.REQUEST -> listener.request(Protocol.body(m, KktRequest.class));
+                        default -> { }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("an unreadable " + m.kind() + " message", e);
+                }
+            }, null, "the run");
+        } catch (RuntimeException e) {
+            return new Run(CompletableFuture.failedFuture(e), cancel, () -> { });
+        }
+        CompletableFuture<KktResult> result = call.result().handle((json, failure) -> {
+            if (failure == null) {
+                try {
+                    return Protocol.mapper().treeToValue(json, KktResult.class);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("an unreadable run result", e);
+                }
             }
-            if (current == null) {
-                throw new IllegalStateException("no model loaded");
+            Throwable c = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (c instanceof WorkerClient.WorkerException w && w.category() == Protocol.Category.CANCELLED) {
+                return null; // cancelled while queued: no result, as before the run ever started
             }
-            if (modelGeneration >= 0 && modelGeneration != generation) {
-                throw new IllegalStateException("another model was opened after this run was queued; queue it again"
-                        + " for " + current.card().name());
-            }
-            listener.started();
-            ModelCard card = current.card();
-            int[] classes = spec.classes() != null ? spec.classes() : GenerationPlan.resolveClasses(card, null);
-            ImageDataset images = spec.init() == GenerationPlan.Init.NOISE ? null : dataFor(spec.data());
-            KktRequest request = spec.start() != null
-                    ? GenerationPlan.fromImage(card, classes, spec.perClass(), spec.mix(), spec.start(),
-                            spec.startLabel(), spec.seed(), spec.config())
-                    : GenerationPlan.build(card, classes, spec.perClass(), spec.mix(), spec.init(), images,
-                            spec.data() == null ? null : spec.data().toString(), spec.seed(), spec.config());
-            listener.request(request);
-            return new KktJob(current, bridge(), request).run(listener::progress,
-                    () -> cancel.get() || ComputeThread.get().isShuttingDown());
+            throw c instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(c);
         });
-        return new Run(result, cancel);
+        return new Run(result, cancel, call::cancel);
     }
 
     /**
@@ -222,6 +294,7 @@ public final class Workbench implements AutoCloseable {
 
     @Override
     public void close() {
+        worker.close();
         ComputeThread.get().submit(() -> {
             if (current != null) {
                 current.close();

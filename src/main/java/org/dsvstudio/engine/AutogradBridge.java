@@ -42,12 +42,13 @@ public final class AutogradBridge implements AutoCloseable {
         this.block = (PtSymbolBlock) model.getBlock();
     }
 
-    /** Loads the bridge from the jar (copied to the cache folder, as libtorch loads from a file). */
+    /**
+     * Loads the bridge from the jar (copied to a temporary file, as libtorch loads from a file; the temp folder,
+     * since the compute worker's sandbox may write only there).
+     */
     public static AutogradBridge load() {
         try {
-            Path dir = DjlEngine.cacheDir().resolve("dsv-studio");
-            Files.createDirectories(dir);
-            Path file = Files.createTempFile(dir, "autograd_bridge", ".pt");
+            Path file = Files.createTempFile("autograd_bridge", ".pt");
             try {
                 try (InputStream in = AutogradBridge.class.getResourceAsStream(RESOURCE)) {
                     if (in == null) {

@@ -1,0 +1,40 @@
+package org.dsvstudio.app;
+
+import org.dsvstudio.data.ImageDataset;
+import org.dsvstudio.engine.AutogradBridge;
+import org.dsvstudio.kkt.KktJob;
+import org.dsvstudio.kkt.KktRequest;
+import org.dsvstudio.kkt.KktResult;
+import org.dsvstudio.model.Classifier;
+import org.dsvstudio.model.ModelCard;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+/** One DeepKKT run as the app asks for it (a {@link RunSpec}), on the calling compute thread: plan, then job. */
+public final class RunExecutor {
+
+    /** Reads a data folder's train split (start images of runs from real or other images). */
+    public interface DataSource {
+        ImageDataset trainSplit(Path folder) throws IOException;
+    }
+
+    private RunExecutor() {
+    }
+
+    public static KktResult run(Classifier model, AutogradBridge bridge, RunSpec spec, DataSource data,
+            Workbench.RunListener listener, BooleanSupplier cancelled) throws IOException {
+        listener.started();
+        ModelCard card = model.card();
+        int[] classes = spec.classes() != null ? spec.classes() : GenerationPlan.resolveClasses(card, null);
+        ImageDataset images = spec.init() == GenerationPlan.Init.NOISE ? null : data.trainSplit(spec.data());
+        KktRequest request = spec.start() != null
+                ? GenerationPlan.fromImage(card, classes, spec.perClass(), spec.mix(), spec.start(),
+                        spec.startLabel(), spec.seed(), spec.config())
+                : GenerationPlan.build(card, classes, spec.perClass(), spec.mix(), spec.init(), images,
+                        spec.data() == null ? null : spec.data().toString(), spec.seed(), spec.config());
+        listener.request(request);
+        return new KktJob(model, bridge, request).run(listener::progress, cancelled);
+    }
+}
