@@ -15,8 +15,6 @@ import org.dsvstudio.worker.Protocol;
 import org.dsvstudio.worker.WorkerClient;
 import org.dsvstudio.worker.WorkerLaunch;
 import org.dsvstudio.worker.WorkerServer;
-import org.dsvstudio.kkt.KktConfig;
-import org.dsvstudio.kkt.KktJob;
 import org.dsvstudio.kkt.KktProgress;
 import org.dsvstudio.kkt.KktRequest;
 import org.dsvstudio.kkt.KktResult;
@@ -160,19 +158,6 @@ public final class Workbench implements AutoCloseable {
                 .thenApply(JsonNode::asText);
     }
 
-    /**
-     * Queues a DeepKKT run on the loaded model: perClass noise-started candidates for every class. Progress
-     * snapshots arrive on the compute thread; the run stops between steps once cancelled (or at JVM exit).
-     */
-    public Run generate(KktConfig config, int perClass, long seed, Consumer<KktProgress> progress) {
-        return generate(RunSpec.noise(config, perClass, seed), -1, new RunListener() {
-            @Override
-            public void progress(KktProgress p) {
-                progress.accept(p);
-            }
-        });
-    }
-
     /** What a queued run reports, on the compute thread. */
     public interface RunListener {
         /** The run left the queue and starts now. */
@@ -266,14 +251,6 @@ public final class Workbench implements AutoCloseable {
 
     /** A data folder's train split, attached to the workbench. */
     public record AttachedData(Path folder, ImageDataset train) {
-    }
-
-    private ImageDataset dataFor(Path folder) throws IOException {
-        AttachedData d = attached;
-        if (d != null && d.folder().equals(folder)) {
-            return d.train();
-        }
-        return DatasetLoader.load(folder, Split.TRAIN);
     }
 
     /** The loaded classifier; only for code already running on the compute thread. */

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "worker", hidden = true, description = "The app's compute process (JSON lines on stdin/stdout); started by the app.")
 final class WorkerCommand implements Callable<Integer> {
 
-    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto")
+    @Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto", description = "Where to compute.")
     String device;
 
     @Override

@@ -20,12 +20,6 @@ public record LossTerms(double total, double primal, double stationarity, double
         return stationarityAtZero == 0 ? Double.NaN : stationarity / stationarityAtZero;
     }
 
-    LossTerms plus(LossTerms o) {
-        return new LossTerms(total + o.total, primal + o.primal, stationarity + o.stationarity,
-                primalAug + o.primalAug, stationarityAug + o.stationarityAug, tv + o.tv, norm + o.norm,
-                stationarityAtZero);
-    }
-
     /** The first term that is NaN or infinite, or null; the parts before the total, which any of them spoils. */
     public String firstNonFinite() {
         String[] names = {"primal", "stationarity", "primalAug", "stationarityAug", "tv", "norm", "total"};

@@ -61,8 +61,16 @@ public final class ModelCodeCheck {
     private ModelCodeCheck() {
     }
 
-    /** The user vouches for this exact file (by content): its code is run even where the check would refuse it. */
-    public static void trust(Path file) {
+    /**
+     * The user vouches for this exact file (by content) — for a model folder, the weights its card names: its
+     * code is run even where the check would refuse it.
+     */
+    public static void trust(Path model) {
+        Path file = model;
+        if (java.nio.file.Files.isDirectory(model)) {
+            ModelCard card = ModelLoader.readCard(model.resolve(ModelCard.FILE_NAME));
+            file = ModelLoader.inside(model, card.weightsFile() == null ? "model.pt" : card.weightsFile());
+        }
         try {
             TRUSTED.add(Hashing.sha256(file));
         } catch (IOException e) {

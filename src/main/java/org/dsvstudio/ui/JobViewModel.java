@@ -210,7 +210,9 @@ public final class JobViewModel implements Workbench.RunListener {
             String message = MainViewModel.message(failure);
             status.set("failed: " + message);
             state.set(State.FAILED);
-            error.set(message);
+            if (!MainViewModel.workerDied(failure)) {
+                error.set(message); // a death of the compute process has its own notice
+            }
             return;
         }
         if (r == null) {

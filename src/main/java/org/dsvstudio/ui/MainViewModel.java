@@ -40,9 +40,18 @@ public final class MainViewModel {
     private final JobsViewModel jobs;
     private final UiPreferences prefs;
 
+    /** A model the code check refused: the window asks whether to open it anyway (the user trusts it). */
+    public record Refusal(Path path, CardOverrides overrides, String message) {
+    }
+
+    private final ObjectProperty<Refusal> refused = new SimpleObjectProperty<>();
+
     public MainViewModel(DeviceChoice device, UiPreferences prefs) {
         this.prefs = prefs;
         workbench = new Workbench(device);
+        // one notification per death of the compute process; the calls it failed say nothing more
+        workbench.worker().onDeath(why -> Platform.runLater(() -> fail("The compute process stopped",
+                capitalized(why) + ". Nothing else was lost: a fresh compute process takes the next job.")));
         jobs = new JobsViewModel(workbench);
         samples.setAll(SampleModels.list());
         recent.setAll(prefs.recentModels());
@@ -161,13 +170,31 @@ public final class MainViewModel {
 
     /** Opens a model with card fields the user typed (a .pt without a card). */
     public void open(Path path, CardOverrides overrides) {
+        open(path, overrides, false);
+    }
+
+    /**
+     * Opens a model; trustCode: the user said to run it although the code check refused it (it still runs only
+     * in the sandboxed compute process).
+     */
+    public void open(Path path, CardOverrides overrides, boolean trustCode) {
         busy.set(true);
         status.set("Loading " + path.getFileName() + "…");
-        workbench.open(path, overrides).whenComplete((summary, failure) -> Platform.runLater(() -> {
+        workbench.open(path, overrides, trustCode).whenComplete((summary, failure) -> Platform.runLater(() -> {
             busy.set(false);
             if (failure != null) {
                 status.set("Could not load " + path.getFileName());
-                fail("Could not open " + path.getFileName(), message(failure));
+                String message = message(failure);
+                if (workerDied(failure)) {
+                    return; // the death notice says it
+                }
+                if (!trustCode && message.startsWith("refused to run ")) {
+                    // the window explains what trusting means; the command line's flag means nothing there
+                    int cut = message.indexOf("; a classifier does not need it");
+                    refused.set(new Refusal(path, overrides, cut < 0 ? message : message.substring(0, cut)));
+                    return;
+                }
+                fail("Could not open " + path.getFileName(), message);
             } else {
                 loaded.set(summary);
                 status.set("Loaded " + summary.card().name() + " · " + summary.device());
@@ -181,6 +208,34 @@ public final class MainViewModel {
     public void shutdown() {
         jobs.cancelAll();
         workbench.close();
+    }
+
+    /** A model the code check refused, until the window has asked about it (then set to null). */
+    public ObjectProperty<Refusal> refusedProperty() {
+        return refused;
+    }
+
+    /** Where models run, for the model view: the compute process, its sandbox and its limits. */
+    public String computeProcessNote() {
+        var s = workbench.worker().settings();
+        return String.format(java.util.Locale.ROOT, "opening and DeepKKT runs: a separate compute process; sandbox"
+                + " %s; memory cap %.0f GB; load limit %d s",
+                org.dsvstudio.worker.WorkerLaunch.sandboxNote(), s.addressSpaceBytes() / (double) (1L << 30),
+                s.loadTimeout().toSeconds());
+    }
+
+    /** The failure is the compute process's death, which the death notice reports. */
+    static boolean workerDied(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof org.dsvstudio.worker.WorkerClient.WorkerException w) {
+                return w.died();
+            }
+        }
+        return false;
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     static String message(Throwable t) {

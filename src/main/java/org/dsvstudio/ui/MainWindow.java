@@ -40,6 +40,7 @@ import org.dsvstudio.engine.DeviceChoice;
 import org.dsvstudio.model.CardOverrides;
 import org.dsvstudio.model.ModelCard;
 import org.dsvstudio.model.ModelLoader;
+import org.dsvstudio.worker.WorkerLaunch;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -64,6 +65,7 @@ public final class MainWindow {
     private Tab boundaryTab;
     private Stage stage;
     private String lastNotification;
+    private int errorNotifications;
 
     public MainWindow() {
         this(new UiPreferences());
@@ -139,6 +141,12 @@ public final class MainWindow {
             if (message != null) {
                 notifyInfo(message);
                 model.noticeProperty().set(null);
+            }
+        });
+        model.refusedProperty().addListener((obs, old, refusal) -> {
+            if (refusal != null) {
+                model.refusedProperty().set(null);
+                askToOpenAnyway(refusal);
             }
         });
         // Selecting a sample opens it; a new job brings the Run tab forward, a finished one fills the gallery.
@@ -342,9 +350,41 @@ public final class MainWindow {
         return panel;
     }
 
+    /** The trust model in one line, for the open dialogs' titles: the native dialogs take no other text. */
+    static final String TRUST = " — a model file is a program: open files you trust (it runs sandboxed)";
+
+    /**
+     * The code check refused a model: say what it found and let the user open it anyway, trusting this file
+     * (it then runs in the compute process, sandboxed and killable, and nowhere else first).
+     */
+    private void askToOpenAnyway(MainViewModel.Refusal refusal) {
+        javafx.scene.control.ButtonType anyway = new javafx.scene.control.ButtonType("Open anyway",
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        javafx.scene.control.Alert alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.WARNING,
+                "", anyway, javafx.scene.control.ButtonType.CANCEL);
+        alert.initOwner(stage);
+        alert.setTitle("Model refused");
+        alert.setHeaderText("DSV Studio did not run " + refusal.path().getFileName());
+        javafx.scene.control.Label text = new javafx.scene.control.Label(capitalize(refusal.message()) + ".\n\nA"
+                + " TorchScript file is a program, and this one does something an image classifier does not need."
+                + " Open it anyway only if you trust its author. It then runs in DSV Studio's compute process, which"
+                + " the app stops if it hangs or crashes; sandbox: " + WorkerLaunch.sandboxNote() + ".");
+        text.setWrapText(true);
+        text.setPrefWidth(520);
+        text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        alert.getDialogPane().setContent(text);
+        alert.getDialogPane().setPrefWidth(560);
+        alert.showAndWait().filter(b -> b == anyway)
+                .ifPresent(b -> model.open(refusal.path(), refusal.overrides(), true));
+    }
+
+    private static String capitalize(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
     private void chooseModelFolder() {
         DirectoryChooser chooser = new DirectoryChooser();
-        chooser.setTitle("Open a model folder (model.json + weights)");
+        chooser.setTitle("Open a model folder (model.json + weights)" + TRUST);
         File dir = chooser.showDialog(stage);
         if (dir != null) {
             openPath(dir.toPath());
@@ -353,7 +393,7 @@ public final class MainWindow {
 
     private void choosePt() {
         FileChooser chooser = new FileChooser();
-        chooser.setTitle("Open a TorchScript image classifier");
+        chooser.setTitle("Open a TorchScript image classifier" + TRUST);
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("TorchScript", "*.pt", "*.pth"));
         File file = chooser.showOpenDialog(stage);
         if (file != null) {
@@ -419,6 +459,7 @@ public final class MainWindow {
         Notifications.create().owner(stage).title(header).text(wrap(message, 72)).hideAfter(Duration.seconds(12))
                 .position(Pos.BOTTOM_RIGHT).showError();
         lastNotification = header + ": " + message;
+        errorNotifications++;
     }
 
     private void notifyInfo(String message) {
@@ -443,6 +484,11 @@ public final class MainWindow {
             lineLength += word.length();
         }
         return out.toString();
+    }
+
+    /** How many error notifications were shown (tests check that one event gives one). */
+    public int errorNotifications() {
+        return errorNotifications;
     }
 
     /** The last notification shown (tests check what a user was told). */
@@ -511,6 +557,7 @@ public final class MainWindow {
         }
         row = addRow(row, "Device", s.device());
         row = addRow(row, "Engine", s.engine());
+        row = addRow(row, "Runs in", model.computeProcessNote());
         row = addRow(row, "Source", s.path().toString());
         addRow(row, "SHA-256", s.sha256());
     }

@@ -55,6 +55,7 @@ public final class Protocol {
      * @param kind a request's operation or a reply's type (the constants above)
      * @param body the operation's arguments or the reply's content; may be null
      */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Message(long id, String kind, JsonNode body) {
     }
 
@@ -93,7 +94,12 @@ public final class Protocol {
     }
 
     public static Message read(String line) throws IOException {
-        return MAPPER.readValue(line, Message.class);
+        Message m = MAPPER.readValue(line, Message.class);
+        if (m.kind() == null) {
+            throw new IOException("a message without its kind: " + (line.length() > 80 ? line.substring(0, 80) + "…"
+                    : line));
+        }
+        return m.body() != null && m.body().isNull() ? new Message(m.id(), m.kind(), null) : m;
     }
 
     public static Message message(long id, String kind, Object body) {

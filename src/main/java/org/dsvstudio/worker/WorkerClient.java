@@ -108,12 +108,23 @@ public final class WorkerClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Starts worker processes, and lives as long as the app: bubblewrap's --die-with-parent ties the sandbox to
+     * the thread that spawned it (PR_SET_PDEATHSIG follows threads), and a pooled thread retiring after a minute
+     * idle took the worker with it (SIGKILL, seen).
+     */
+    private static final java.util.concurrent.ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dsv-worker-spawner");
+        t.setDaemon(true);
+        return t;
+    });
     // guarded by this
     private Process process;
     private Writer toWorker;
     private Path privateDir;
     private volatile Path log;
-    private volatile String killReason;
+    /** Why this client killed a worker process, by process: read when that process's reader sees it end. */
+    private final Map<Process, String> killReasons = new ConcurrentHashMap<>();
     private int starts;
     private long lastStartMillis;
     private Protocol.Message lastOpen;
@@ -208,7 +219,7 @@ public final class WorkerClient implements AutoCloseable {
         if (process == null || call.result.isDone()) {
             return;
         }
-        killReason = reason;
+        killReasons.put(process, reason);
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
@@ -224,14 +235,20 @@ public final class WorkerClient implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(WorkerLaunch.command(settings, privateDir))
                     .redirectError(log.toFile());
             WorkerLaunch.environment(pb.environment());
-            Process p = pb.start();
+            Process p;
+            try {
+                p = SPAWNER.submit(pb::start).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException(e.getCause().getMessage(), e.getCause());
+            }
             process = p;
             toWorker = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-            killReason = null;
             modelInWorker = false;
             starts++;
             CompletableFuture<Void> ready = new CompletableFuture<>();
-            Thread reader = new Thread(() -> read(p, ready), "dsv-worker-reader-" + starts);
+            Path processLog = log;
+            Path processDir = privateDir;
+            Thread reader = new Thread(() -> read(p, processLog, processDir, ready), "dsv-worker-reader-" + starts);
             reader.setDaemon(true);
             reader.start();
             ready.get(settings.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -247,12 +264,12 @@ public final class WorkerClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new WorkerException(Protocol.Category.INTERNAL, "interrupted while starting the compute process",
                     true);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (java.util.concurrent.ExecutionException e) { // the reader: it ended before it was ready
             throw new WorkerException(Protocol.Category.INTERNAL, e.getCause().getMessage(), true);
         }
     }
 
-    private void read(Process p, CompletableFuture<Void> ready) {
+    private void read(Process p, Path processLog, Path processDir, CompletableFuture<Void> ready) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
@@ -285,12 +302,11 @@ public final class WorkerClient implements AutoCloseable {
             return;
         }
         // first, without the lock: a start waiting for ready holds it
-        ready.completeExceptionally(new IOException("the compute process ended before it was ready: "
-                + (killReason != null ? killReason : describeExit(status, log))));
-        String why;
+        String killReason = killReasons.remove(p);
+        String why = killReason != null ? killReason : describeExit(status, processLog);
+        ready.completeExceptionally(new IOException("the compute process ended before it was ready: " + why));
         boolean onPurpose;
         synchronized (this) {
-            why = killReason != null ? killReason : describeExit(status, log);
             onPurpose = closed && killReason == null;
             if (process == p) {
                 process = null;
@@ -301,10 +317,20 @@ public final class WorkerClient implements AutoCloseable {
             pending.remove(c.id);
             c.result.completeExceptionally(failure);
         }
+        deleteQuietly(processDir);
         if (!onPurpose) {
             for (Consumer<String> l : deathListeners) {
                 l.accept(why);
             }
+        }
+    }
+
+    /** The worker's private folder (its temp files, log and crash reports) goes with it. */
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // a leftover temp folder is no harm
         }
     }
 
