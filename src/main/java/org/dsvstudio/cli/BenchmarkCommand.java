@@ -79,6 +79,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces on errors.")
     boolean verbose;
 
+    @Option(names = "--worker", description = "Instead: the compute worker's start time and the same quick run in"
+            + " this process and through the worker (the first --models entry), alternating rounds.")
+    boolean worker;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Timed rounds of --worker (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Spec
     CommandSpec spec;
 
@@ -96,6 +103,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (!missing.isEmpty()) {
             throw new UserInputException("model folder(s) not found: " + missing + " (train them with "
                     + "scripts/train-samples.sh or give --models)");
+        }
+        if (worker) {
+            return org.dsvstudio.bench.WorkerBenchmark.run(chosen.get(0), rounds, spec.commandLine().getOut());
         }
         int[] n = sizes != null ? sizes : quick ? new int[] {10} : new int[] {10, 100};
         int[] t = threads != null ? threads : new int[] {1, 2};
