@@ -3,6 +3,9 @@ package org.dsvstudio.cli;
 import org.dsvstudio.app.AppInfo;
 import org.dsvstudio.app.DsvExport;
 import org.dsvstudio.app.GenerationPlan;
+import org.dsvstudio.app.RunExecutor;
+import org.dsvstudio.app.RunSpec;
+import org.dsvstudio.app.Workbench;
 import org.dsvstudio.data.DatasetLoader;
 import org.dsvstudio.data.ImageDataset;
 import org.dsvstudio.data.Split;
@@ -10,7 +13,7 @@ import org.dsvstudio.engine.AutogradBridge;
 import org.dsvstudio.engine.ComputeThread;
 import org.dsvstudio.engine.DjlEngine;
 import org.dsvstudio.kkt.KktConfig;
-import org.dsvstudio.kkt.KktJob;
+import org.dsvstudio.kkt.KktProgress;
 import org.dsvstudio.kkt.KktRequest;
 import org.dsvstudio.kkt.KktResult;
 import org.dsvstudio.model.Classifier;
@@ -95,16 +98,28 @@ public final class GenerateCommand implements Callable<Integer> {
                     List<String> wanted = classes == null ? null : Arrays.asList(classes.split(","));
                     int[] classIndices = GenerationPlan.resolveClasses(c.card(), wanted);
                     float[] target = mix == null ? null : GenerationPlan.parseMix(c.card(), mix);
-                    KktRequest request = GenerationPlan.build(c.card(), classIndices, perClass, target, start, images,
-                            data == null ? null : data.toString(), seed, config);
-                    err.printf(Locale.ROOT, "DeepKKT on %s: %d candidates, preset %s, %s distance on %s, %d steps, %s%n",
-                            c.card().name(), request.size(), config.preset(), config.distance(),
-                            String.join(",", config.parameters()), config.steps(), engine.deviceNote());
-                    KktResult r = new KktJob(c, bridge, request).run(p -> bar.update((double) p.step() / p.steps(),
-                            String.format(Locale.ROOT, "step %d/%d loss %.4g stat/λ0 %.4f entropy %.2f kept %d %.1f step/s",
-                                    p.step(), p.steps(), p.losses().total(), p.losses().stationarityRatio(),
-                                    p.meanEntropy(), count(p.removed(), false), p.stepsPerSecond()),
-                            p.step() == p.steps()), cancellation::isCancelled);
+                    if (perClass < 1) { // in the flag's own name, before RunSpec's words for the window
+                        throw new IllegalArgumentException("--per-class must be at least 1");
+                    }
+                    // the app's run service: the same plan and job as a run queued in the window
+                    RunSpec run = new RunSpec(config, classIndices, perClass, target, start, data, seed);
+                    KktResult r = RunExecutor.run(c, bridge, run, folder -> images, new Workbench.RunListener() {
+                        @Override
+                        public void request(KktRequest request) {
+                            err.printf(Locale.ROOT, "DeepKKT on %s: %d candidates, preset %s, %s distance on %s, %d"
+                                    + " steps, %s%n", c.card().name(), request.size(), config.preset(),
+                                    config.distance(), String.join(",", config.parameters()), config.steps(),
+                                    engine.deviceNote());
+                        }
+
+                        @Override
+                        public void progress(KktProgress p) {
+                            bar.update((double) p.step() / p.steps(), String.format(Locale.ROOT,
+                                    "step %d/%d loss %.4g stat/λ0 %.4f entropy %.2f kept %d %.1f step/s", p.step(),
+                                    p.steps(), p.losses().total(), p.losses().stationarityRatio(), p.meanEntropy(),
+                                    count(p.removed(), false), p.stepsPerSecond()), p.step() == p.steps());
+                        }
+                    }, cancellation::isCancelled);
                     bar.finish();
                     if (r.stepsDone() == 0 && r.stopReason() != null && !"cancelled".equals(r.stopReason())) {
                         return r; // refused before the first step (e.g. memory): nothing worth writing

@@ -124,10 +124,10 @@ public final class BoundaryViewModel {
     /** Margins already computed, per candidate object (a run's candidates are immutable). */
     private final Map<Candidate, Double> marginCache = new IdentityHashMap<>();
     private Workbench.Computation<?> planeJob;
-    private Workbench.Computation<?> pathJob;
+    /** The path request: the latest one counts (see LatestRequest). */
+    private final LatestRequest<DecisionPath.Result> pathTask = LatestRequest.onFxThread();
     private Workbench.Computation<?> marginJob;
     private long planeRequest;
-    private long pathRequest;
     private long marginRequest;
     private JobViewModel followed;
     private final ChangeListener<KktResult> onResult = (obs, old, r) -> fillFromRun();
@@ -139,6 +139,24 @@ public final class BoundaryViewModel {
         }
         main.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));
         follow(main.jobs().selectedProperty().get());
+        // the path's request state, as the view reads it
+        pathTask.busyProperty().addListener((obs, was, busy) -> {
+            pathBusy.set(busy);
+            if (!busy) {
+                pathStatus.set("");
+            }
+        });
+        pathTask.progressProperty().addListener((obs, was, f) -> {
+            pathProgress.set(f.doubleValue());
+            if (pathTask.busyProperty().get() && f.doubleValue() > 0) {
+                pathStatus.set("computing…");
+            }
+        });
+        pathTask.failureProperty().addListener((obs, was, message) -> {
+            if (message != null) {
+                pathMessage.set(message);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- properties
@@ -428,15 +446,10 @@ public final class BoundaryViewModel {
     // ---------------------------------------------------------------- commands: path
 
     public void computePath() {
-        if (pathJob != null) {
-            pathJob.requestCancel();
-        }
-        long mine = ++pathRequest;
         BoundaryImage p = slots[PATH_START].get();
         BoundaryImage q = slots[PATH_END].get();
         if (p == null || q == null) {
-            pathJob = null;
-            pathBusy.set(false);
+            pathTask.cancel();
             pathMessage.set("Pick the path's " + (p == null ? "start" : "end") + " first: choose an image above and"
                     + " press \u201cStart\u201d or \u201cEnd\u201d.");
             return;
@@ -447,42 +460,22 @@ public final class BoundaryViewModel {
             return;
         }
         pathMessage.set(null);
-        pathBusy.set(true);
-        pathProgress.set(0);
-        pathStatus.set(QUEUED);
-        Workbench.Computation<DecisionPath.Result> job = main.workbench().path(p.image01(), q.image01(),
-                pathPoints.get(), Math.max(p.modelGeneration(), q.modelGeneration()), f -> Platform.runLater(() -> {
-                    if (mine == pathRequest) {
-                        pathProgress.set(f);
-                        pathStatus.set("computing…");
-                    }
-                }));
-        pathJob = job;
-        job.result().whenComplete((r, failure) -> Platform.runLater(() -> {
-            if (mine != pathRequest) {
-                return;
-            }
-            pathJob = null;
-            pathBusy.set(false);
-            pathStatus.set("");
-            if (failure != null) {
-                if (!(cause(failure) instanceof CancellationException)) {
-                    pathMessage.set(MainViewModel.message(failure));
-                }
-                return;
-            }
+        long generation = Math.max(p.modelGeneration(), q.modelGeneration());
+        int points = pathPoints.get();
+        pathTask.start(progress -> {
+            pathStatus.set(QUEUED);
+            Workbench.Computation<DecisionPath.Result> job = main.workbench().path(p.image01(), q.image01(), points,
+                    generation, progress::accept);
+            return new LatestRequest.Handle<>(job.result(), job::requestCancel);
+        }, r -> {
             pathCard = card;
             path.set(r);
-        }));
+        });
     }
 
     public void cancelPath() {
-        if (pathJob != null) {
-            pathJob.requestCancel();
-            pathRequest++;
-            pathJob = null;
-            pathBusy.set(false);
-            pathStatus.set("");
+        if (pathTask.busyProperty().get()) {
+            pathTask.cancel();
             pathMessage.set("Cancelled.");
         }
     }
