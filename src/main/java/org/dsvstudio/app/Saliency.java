@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -179,15 +177,8 @@ public final class Saliency {
         }
     }
 
-    /** Heat maps in progress: each one reported when ready, the list when all are; cancelled between batches. */
-    public record Run(CompletableFuture<List<MapResult>> result, AtomicBoolean cancel) {
-        public void requestCancel() {
-            cancel.set(true);
-        }
-    }
-
     /** Prepares a source for a model: reads and resizes a file, or checks a DSV's size. */
-    static Prepared prepare(Source source, Classifier model, AutogradBridge bridge, long generation)
+    public static Prepared prepare(Source source, Classifier model, AutogradBridge bridge, long generation)
             throws IOException {
         ModelCard card = model.card();
         float[] x;
@@ -233,7 +224,8 @@ public final class Saliency {
     }
 
     /** Computes one heat map; stops with a CancellationException between batches once cancelled. */
-    static MapResult compute(Classifier model, AutogradBridge bridge, Prepared in, Request r, BooleanSupplier cancelled) {
+    public static MapResult compute(Classifier model, AutogradBridge bridge, Prepared in, Request r,
+            BooleanSupplier cancelled) {
         long t0 = System.nanoTime();
         ModelCard card = model.card();
         int k = card.numClasses();
@@ -343,7 +335,7 @@ public final class Saliency {
         return out;
     }
 
-    static void checkCancel(BooleanSupplier cancelled) {
+    public static void checkCancel(BooleanSupplier cancelled) {
         if (cancelled.getAsBoolean()) {
             throw new CancellationException("superseded or cancelled");
         }

@@ -4,13 +4,9 @@ import org.dsvstudio.engine.ComputeThread;
 import org.dsvstudio.engine.DeviceChoice;
 import org.dsvstudio.engine.DjlEngine;
 import org.dsvstudio.model.CardOverrides;
-import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelCard;
-import org.dsvstudio.model.ModelLoader;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.dsvstudio.engine.AutogradBridge;
-import org.dsvstudio.model.ModelCodeCheck;
 import org.dsvstudio.worker.Protocol;
 import org.dsvstudio.worker.WorkerClient;
 import org.dsvstudio.worker.WorkerLaunch;
@@ -30,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -50,14 +45,6 @@ public final class Workbench implements AutoCloseable {
             String engine, long engineStartMillis, long generation) {
     }
 
-    /** A DeepKKT run in progress: its future result (partial when cancelled) and how to cancel it. */
-    public record Run(CompletableFuture<KktResult> result, AtomicBoolean cancel, Runnable onCancel) {
-        public void requestCancel() {
-            cancel.set(true);
-            onCancel.run();
-        }
-    }
-
     /** Calls to the worker that wait for it (its start): never on the compute or the UI thread. */
     private static final ExecutorService WORKER_CALLS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "dsv-worker-calls");
@@ -73,11 +60,10 @@ public final class Workbench implements AutoCloseable {
     });
 
     private final DeviceChoice deviceChoice;
-    private Classifier current;
-    /** Counts successful opens (compute thread only), so a queued run can tell its model was replaced. */
+    /** The model the worker holds, as this app numbers it (generation counts successful opens). */
+    private volatile ModelSummary loaded;
     private long generation;
     private volatile AttachedData attached;
-    private AutogradBridge bridge;
 
     private final WorkerClient worker;
     /** The SHA-256 of the model the worker holds (set when an open succeeds), for runs queued for it. */
@@ -119,7 +105,8 @@ public final class Workbench implements AutoCloseable {
     }
 
     /**
-     * Opens a model in the worker (code check, load and probe under the load time limit), then here.
+     * Opens a model in the worker (code check, load and probe under the load time limit); it replaces the
+     * current model only when it opens.
      *
      * @param trustCode the user vouches for this file: its code runs even where the code check refuses it
      */
@@ -128,22 +115,26 @@ public final class Workbench implements AutoCloseable {
         return startEngine()
                 .thenComposeAsync(engine -> worker.call(Protocol.OPEN, new WorkerServer.OpenRequest(path, overrides,
                         trustCode), m -> { }, worker.settings().loadTimeout(), what).result(), WORKER_CALLS)
-                .thenCompose(json -> ComputeThread.get().submit(() -> {
-                    ModelSummary inWorker = Protocol.mapper().treeToValue(json, ModelSummary.class);
-                    workerModelSha = inWorker.sha256();
-                    if (trustCode) {
-                        ModelCodeCheck.trust(inWorker.path());
+                .thenApply(json -> {
+                    ModelSummary w;
+                    try {
+                        w = Protocol.mapper().treeToValue(json, ModelSummary.class);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("an unreadable answer from the compute process", e);
                     }
-                    DjlEngine engine = DjlEngine.start(deviceChoice);
-                    Classifier loaded = ModelLoader.load(path, overrides, engine.device());
-                    if (current != null) {
-                        current.close();
+                    synchronized (this) {
+                        generation++;
+                        workerModelSha = w.sha256();
+                        loaded = new ModelSummary(w.path(), w.card(), w.parameterCount(), w.sha256(), w.device(),
+                                w.engine(), w.engineStartMillis(), generation);
+                        return loaded;
                     }
-                    current = loaded;
-                    generation++;
-                    return new ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
-                            engine.deviceNote(), engine.versionLine(), engine.startMillis(), generation);
-                }));
+                });
+    }
+
+    /** The open model, or null. */
+    public ModelSummary loaded() {
+        return loaded;
     }
 
     /**
@@ -178,45 +169,78 @@ public final class Workbench implements AutoCloseable {
      * @param modelGeneration {@link ModelSummary#generation()} of the model the user queued it for, or -1 for
      *     whatever is loaded when it starts; a run whose model was replaced meanwhile fails with a message
      */
-    public Run generate(RunSpec spec, long modelGeneration, RunListener listener) {
-        AtomicBoolean cancel = new AtomicBoolean();
-        if (modelGeneration >= 0 && modelGeneration != generation) {
-            return new Run(CompletableFuture.failedFuture(new IllegalStateException("another model was opened after"
-                    + " this run was queued; queue it again")), cancel, () -> { });
+    public Computation<KktResult> generate(RunSpec spec, long modelGeneration, RunListener listener) {
+        ModelSummary model = loaded;
+        if (modelGeneration >= 0 && (model == null || modelGeneration != model.generation())) {
+            return Computation.failed(new IllegalStateException("another model was opened after this run was queued;"
+                    + " queue it again"));
         }
+        return call(Protocol.GENERATE, new WorkerServer.GenerateRequest(spec, workerModelSha), "the run", m -> {
+            switch (m.kind()) {
+                case Protocol.STARTED -> listener.started();
+                case Protocol.PROGRESS -> listener.progress(body(m, KktProgress.class));
+                case Protocol.REQUEST -> listener.request(body(m, KktRequest.class));
+                default -> { }
+            }
+        }, json -> Protocol.mapper().treeToValue(json, KktResult.class), true);
+    }
+
+    /** What a worker reply body holds, or an unchecked failure saying it was unreadable. */
+    private static <T> T body(Protocol.Message m, Class<T> type) {
+        try {
+            return Protocol.body(m, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("an unreadable " + m.kind() + " message from the compute process", e);
+        }
+    }
+
+    /** Decodes a reply's body (JSON) into what the caller wants. */
+    private interface Decoder<T> {
+        T decode(JsonNode json) throws IOException;
+    }
+
+    /**
+     * A request to the worker as a {@link Computation}: its events go to {@code events} (on the worker's reading
+     * thread), its cancel is the worker's cooperative cancel (killed past the grace period). A request cancelled
+     * before it started completes with null when {@code nullWhenCancelled} (a run), else with a
+     * CancellationException.
+     */
+    private <T> Computation<T> call(String op, Object body, String what, Consumer<Protocol.Message> events,
+            Decoder<T> decoder, boolean nullWhenCancelled) {
         WorkerClient.Call call;
         try {
-            call = worker.call(Protocol.GENERATE, new WorkerServer.GenerateRequest(spec, workerModelSha), m -> {
-                try {
-                    switch (m.kind()) {
-                        case Protocol.STARTED -> listener.started();
-                        case Protocol.PROGRESS -> listener.progress(Protocol.body(m, KktProgress.class));
-                        case Protocol.REQUEST -> listener.request(Protocol.body(m, KktRequest.class));
-                        default -> { }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("an unreadable " + m.kind() + " message", e);
-                }
-            }, null, "the run");
+            call = worker.call(op, body, events, null, what);
         } catch (RuntimeException e) {
-            return new Run(CompletableFuture.failedFuture(e), cancel, () -> { });
+            return Computation.failed(e);
         }
-        CompletableFuture<KktResult> result = call.result().handle((json, failure) -> {
+        CompletableFuture<T> result = call.result().handle((json, failure) -> {
             if (failure == null) {
                 try {
-                    return Protocol.mapper().treeToValue(json, KktResult.class);
+                    return decoder.decode(json);
                 } catch (IOException e) {
-                    throw new UncheckedIOException("an unreadable run result", e);
+                    throw new UncheckedIOException("an unreadable answer from the compute process", e);
                 }
             }
             Throwable c = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             if (c instanceof WorkerClient.WorkerException w && w.category() == Protocol.Category.CANCELLED) {
-                return null; // cancelled while queued: no result, as before the run ever started
+                if (nullWhenCancelled) {
+                    return null; // cancelled while queued: no result, as before the run ever started
+                }
+                throw new java.util.concurrent.CancellationException(w.getMessage());
             }
             throw c instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(c);
         });
-        return new Run(result, cancel, call::cancel);
+        return new Computation<>(result, call::cancel);
+    }
+
+    /** Progress events of a computation that reports fractions. */
+    private static Consumer<Protocol.Message> fractions(java.util.function.DoubleConsumer progress) {
+        return m -> {
+            if (progress != null && m.kind().equals(Protocol.PROGRESS)) {
+                progress.accept(body(m, Protocol.Fraction.class).fraction());
+            }
+        };
     }
 
     /**
@@ -253,57 +277,17 @@ public final class Workbench implements AutoCloseable {
     public record AttachedData(Path folder, ImageDataset train) {
     }
 
-    /** The loaded classifier; only for code already running on the compute thread. */
-    public Classifier current() {
-        if (!ComputeThread.get().isComputeThread()) {
-            throw new IllegalStateException("the classifier may only be used on the compute thread");
-        }
-        return current;
-    }
-
-    /** The autograd bridge, loaded on first use (compute thread). */
-    private AutogradBridge bridge() {
-        if (bridge == null) {
-            bridge = AutogradBridge.load();
-        }
-        return bridge;
-    }
-
+    /** Ends the worker, and with it the models it holds. */
     @Override
     public void close() {
         worker.close();
-        ComputeThread.get().submit(() -> {
-            if (current != null) {
-                current.close();
-                current = null;
-            }
-            closeSecond();
-            if (bridge != null) {
-                bridge.close();
-                bridge = null;
-            }
-            return null;
-        });
     }
 
     // ---------------------------------------------------------------- decision boundaries (the Boundaries tab)
 
-    /** Images per margin chunk: progress and cancellation between chunks. */
-    static final int MARGIN_CHUNK = 32;
-
-    /**
-     * A boundary computation on the compute thread and its cancel flag. Cancelled (before it starts or between
-     * batches), it completes exceptionally with a {@link java.util.concurrent.CancellationException}.
-     */
-    public record Computation<T>(CompletableFuture<T> result, AtomicBoolean cancel) {
-        public void requestCancel() {
-            cancel.set(true);
-        }
-    }
-
     /**
      * The loaded model's decisions on the plane through three images (pixels in [0, 1], the model's input size),
-     * R×R cells of {@code window} (null: the default window around the anchors).
+     * R×R cells of {@code window} (null: the default window around the anchors), computed in the worker.
      *
      * @param modelGeneration the model the images belong to ({@link ModelSummary#generation()}, e.g. DSVs of a
      *     run), or -1 for whatever is loaded
@@ -311,82 +295,47 @@ public final class Workbench implements AutoCloseable {
     public Computation<org.dsvstudio.explain.DecisionPlane.Result> plane(float[][] anchors01, int resolution,
             org.dsvstudio.explain.DecisionPlane.Window window, long modelGeneration,
             java.util.function.DoubleConsumer progress) {
-        AtomicBoolean cancel = new AtomicBoolean();
-        CompletableFuture<org.dsvstudio.explain.DecisionPlane.Result> f = ComputeThread.get().submit(() -> {
-            Classifier model = boundaryModel(modelGeneration, cancel);
-            if (anchors01 == null || anchors01.length != 3 || java.util.Arrays.stream(anchors01).anyMatch(a -> a == null)) {
-                throw new IllegalArgumentException("pick three anchor images (A, B and C) first");
-            }
-            ModelCard card = model.card();
-            org.dsvstudio.explain.DecisionPlane plane = org.dsvstudio.explain.DecisionPlane.through(model,
-                    Pixels.normalize(anchors01[0], card), Pixels.normalize(anchors01[1], card),
-                    Pixels.normalize(anchors01[2], card));
-            org.dsvstudio.explain.DecisionPlane.Window w = window != null ? window
-                    : plane.defaultWindow(org.dsvstudio.explain.DecisionPlane.DEFAULT_EXTENT);
-            started(progress);
-            return plane.compute(resolution, w, progress, () -> cancel.get() || ComputeThread.get().isShuttingDown());
-        });
-        return new Computation<>(f, cancel);
+        String stale = stale(modelGeneration);
+        return stale != null ? Computation.failed(new IllegalStateException(stale))
+                : call(Protocol.PLANE, new WorkerServer.PlaneRequest(anchors01, resolution, window), "the plane",
+                        fractions(progress), json -> Protocol.mapper().treeToValue(json,
+                                org.dsvstudio.explain.DecisionPlane.Result.class), false);
     }
 
     /** The loaded model's class probabilities along the straight path from p to q (pixels in [0, 1]). */
     public Computation<org.dsvstudio.explain.DecisionPath.Result> path(float[] p01, float[] q01, int points,
             long modelGeneration, java.util.function.DoubleConsumer progress) {
-        AtomicBoolean cancel = new AtomicBoolean();
-        CompletableFuture<org.dsvstudio.explain.DecisionPath.Result> f = ComputeThread.get().submit(() -> {
-            Classifier model = boundaryModel(modelGeneration, cancel);
-            if (p01 == null || q01 == null) {
-                throw new IllegalArgumentException("pick the path's start and end images first");
-            }
-            ModelCard card = model.card();
-            started(progress);
-            return org.dsvstudio.explain.DecisionPath.compute(model, Pixels.normalize(p01, card),
-                    Pixels.normalize(q01, card), points, progress,
-                    () -> cancel.get() || ComputeThread.get().isShuttingDown());
-        });
-        return new Computation<>(f, cancel);
+        String stale = stale(modelGeneration);
+        return stale != null ? Computation.failed(new IllegalStateException(stale))
+                : call(Protocol.PATH, new WorkerServer.PathRequest(p01, q01, points), "the path", fractions(progress),
+                        json -> Protocol.mapper().treeToValue(json, org.dsvstudio.explain.DecisionPath.Result.class),
+                        false);
     }
 
     /**
      * Each image's distance to the loaded model's nearest decision boundary along the gradient
      * ({@link org.dsvstudio.explain.Margins#alongGradient}, pixel-space L2; +∞ when not reached within
-     * {@value org.dsvstudio.explain.Margins#DEFAULT_MAX_DISTANCE}), {@value #MARGIN_CHUNK} images at a time.
+     * {@value org.dsvstudio.explain.Margins#DEFAULT_MAX_DISTANCE}), in chunks, in the worker.
      */
     public Computation<double[]> margins(List<float[]> images01, long modelGeneration,
             java.util.function.DoubleConsumer progress) {
-        AtomicBoolean cancel = new AtomicBoolean();
-        List<float[]> images = List.copyOf(images01);
-        CompletableFuture<double[]> f = ComputeThread.get().submit(() -> {
-            Classifier model = boundaryModel(modelGeneration, cancel);
-            ModelCard card = model.card();
-            org.dsvstudio.explain.Attributions attributions = new org.dsvstudio.explain.Attributions(model, bridge());
-            double[] out = new double[images.size()];
-            started(progress);
-            for (int from = 0; from < images.size(); from += MARGIN_CHUNK) {
-                if (cancel.get() || ComputeThread.get().isShuttingDown()) {
-                    throw new java.util.concurrent.CancellationException("margins stopped after " + from + " of "
-                            + images.size() + " images");
-                }
-                int m = Math.min(MARGIN_CHUNK, images.size() - from);
-                float[][] xs = new float[m][];
-                for (int j = 0; j < m; j++) {
-                    float[] image = images.get(from + j);
-                    int size = card.channels() * card.height() * card.imageWidth();
-                    if (image.length != size) {
-                        throw new IllegalArgumentException("image " + (from + j) + " has " + image.length
-                                + " values, the model takes " + size);
-                    }
-                    xs[j] = Pixels.normalize(image, card);
-                }
-                double[] d = org.dsvstudio.explain.Margins.alongGradient(attributions, card, xs);
-                System.arraycopy(d, 0, out, from, m);
-                if (progress != null) {
-                    progress.accept((double) (from + m) / images.size());
-                }
-            }
-            return out;
-        });
-        return new Computation<>(f, cancel);
+        String stale = stale(modelGeneration);
+        return stale != null ? Computation.failed(new IllegalStateException(stale))
+                : call(Protocol.MARGINS, new WorkerServer.MarginsRequest(List.copyOf(images01)), "the margins",
+                        fractions(progress), json -> Protocol.mapper().treeToValue(json, double[].class), false);
+    }
+
+    /** Why images made for modelGeneration cannot be used now, or null. */
+    private String stale(long modelGeneration) {
+        ModelSummary m = loaded;
+        if (m == null) {
+            return "no model loaded: open a model first";
+        }
+        if (modelGeneration >= 0 && modelGeneration != m.generation()) {
+            return "these images belong to a model that is no longer loaded (" + m.card().name() + " was opened"
+                    + " since); pick them again";
+        }
+        return null;
     }
 
     /** Real images to compare with: their source (e.g. "fashion-mnist/test"), pixels in [0, 1] and labels. */
@@ -430,87 +379,54 @@ public final class Workbench implements AutoCloseable {
         }, DATA_THREAD);
     }
 
-    /** Tells a waiting caller that its computation left the queue: progress 0. */
-    private static void started(java.util.function.DoubleConsumer progress) {
-        if (progress != null) {
-            progress.accept(0);
-        }
-    }
-
-    /** The loaded model for a boundary computation (compute thread), or why there is none. */
-    private Classifier boundaryModel(long modelGeneration, AtomicBoolean cancel) {
-        if (cancel.get()) {
-            throw new java.util.concurrent.CancellationException("cancelled before it started");
-        }
-        if (current == null) {
-            throw new IllegalStateException("no model loaded: open a model first");
-        }
-        if (modelGeneration >= 0 && modelGeneration != generation) {
-            throw new IllegalStateException("these images belong to a model that is no longer loaded ("
-                    + current.card().name() + " was opened since); pick them again");
-        }
-        return current;
-    }
-
     // Saliency views (Explain tab)
 
     /**
-     * Prepares an image for the saliency views on the loaded model: a file is read and resized to the model's
-     * input, a DSV's image is checked against it; comes with the model's probabilities and its Grad-CAM layers.
+     * Prepares an image for the saliency views on the loaded model (in the worker): a file is read and resized
+     * to the model's input, a DSV's image is checked against it; comes with the model's probabilities and its
+     * Grad-CAM layers, and this app's generation of the model.
      */
     public CompletableFuture<Saliency.Prepared> prepareExplain(Saliency.Source source) {
-        return ComputeThread.get().submit(() -> {
-            if (current == null) {
-                throw new IllegalStateException("no model loaded: open a model first");
-            }
-            return Saliency.prepare(source, current, bridge(), generation);
-        });
+        ModelSummary m = loaded;
+        if (m == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no model loaded: open a model first"));
+        }
+        return call(Protocol.PREPARE_EXPLAIN, source, "preparing the image", e -> { }, json -> {
+            Saliency.Prepared p = Protocol.mapper().treeToValue(json, Saliency.Prepared.class);
+            return new Saliency.Prepared(p.source(), p.card(), p.modelName(), m.generation(), p.image01(), p.x(),
+                    p.probabilities(), p.predicted(), p.layers(), p.defaultLayer(), p.gradCamUnavailable());
+        }, false).result();
     }
 
     /**
-     * Queues heat maps of a prepared image, computed one after another on the compute thread; each is passed to
-     * {@code each} (on the compute thread) when ready. Cancelling stops between batches and completes the future
-     * with a CancellationException; so does a request whose model was replaced meanwhile (with a message).
+     * Heat maps of a prepared image, computed one after another in the worker; each is passed to {@code each} (on
+     * the worker's reading thread) when ready. Cancelling stops between batches and completes with a
+     * CancellationException; so does a request whose model was replaced meanwhile (with a message).
      */
-    public Saliency.Run explain(Saliency.Prepared input, List<Saliency.Request> requests,
+    public Computation<List<Saliency.MapResult>> explain(Saliency.Prepared input, List<Saliency.Request> requests,
             Consumer<Saliency.MapResult> each) {
-        AtomicBoolean cancel = new AtomicBoolean();
-        java.util.function.BooleanSupplier stop = () -> cancel.get() || ComputeThread.get().isShuttingDown();
-        CompletableFuture<List<Saliency.MapResult>> result = ComputeThread.get().submit(() -> {
-            List<Saliency.MapResult> maps = new java.util.ArrayList<>();
-            for (Saliency.Request r : requests) {
-                Saliency.checkCancel(stop);
-                if (current == null || input.generation() != generation) {
-                    throw new IllegalStateException("another model was opened since this image was prepared");
-                }
-                Saliency.MapResult m = Saliency.compute(current, bridge(), input, r, stop);
-                maps.add(m);
-                each.accept(m);
+        ModelSummary m = loaded;
+        if (m == null || input.generation() != m.generation()) {
+            return Computation.failed(new IllegalStateException("another model was opened since this image was"
+                    + " prepared"));
+        }
+        return call(Protocol.EXPLAIN, new WorkerServer.ExplainRequest(input, requests), "the saliency maps", e -> {
+            if (e.kind().equals(Protocol.PROGRESS)) {
+                each.accept(body(e, Saliency.MapResult.class));
             }
-            return maps;
-        });
-        return new Saliency.Run(result, cancel);
+        }, json -> Protocol.mapper().readerForListOf(Saliency.MapResult.class).readValue(json), false);
     }
 
-    // ---- A second model, for comparisons (compute thread only) ----
-
-    private Classifier second;
-    private long secondGeneration;
+    // ---- A second model, for comparisons (in the worker) ----
 
     /**
-     * Loads a second classifier beside the current one (replacing an earlier second one only when this load
-     * succeeds); the current model stays as it is.
+     * Loads a second classifier beside the current one in the worker (replacing an earlier second one only when
+     * this load succeeds); the current model stays as it is.
      */
     public CompletableFuture<ModelSummary> openSecond(Path path, CardOverrides overrides) {
-        return ComputeThread.get().submit(() -> {
-            DjlEngine engine = DjlEngine.start(deviceChoice);
-            Classifier loaded = ModelLoader.load(path, overrides, engine.device());
-            closeSecond();
-            second = loaded;
-            secondGeneration++;
-            return new ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
-                    engine.deviceNote(), engine.versionLine(), engine.startMillis(), secondGeneration);
-        });
+        return startEngine().thenComposeAsync(engine -> call(Protocol.OPEN_SECOND, new WorkerServer.OpenRequest(path,
+                overrides, false), "opening " + path.getFileName(), e -> { },
+                json -> Protocol.mapper().treeToValue(json, ModelSummary.class), false).result(), WORKER_CALLS);
     }
 
     /**
@@ -522,28 +438,7 @@ public final class Workbench implements AutoCloseable {
      */
     public CompletableFuture<ModelComparison.Result> compare(ModelComparison.Dsvs firstDsvs,
             ModelComparison.Dsvs secondDsvs) {
-        return ComputeThread.get().submit(() -> {
-            if (current == null) {
-                throw new IllegalStateException("no model loaded");
-            }
-            if (second == null) {
-                throw new IllegalStateException("no second model loaded: Compare with model… first");
-            }
-            String problem = ModelComparison.mismatch(current.card(), second.card());
-            if (problem != null) {
-                throw new IllegalArgumentException(problem);
-            }
-            ModelComparison.Direction forward = ModelComparison.classify(firstDsvs, second);
-            ModelComparison.Direction reverse = secondDsvs == null ? null : ModelComparison.classify(secondDsvs, current);
-            return new ModelComparison.Result(forward, reverse);
-        });
-    }
-
-    /** Closes the second model, if any (compute thread). */
-    private void closeSecond() {
-        if (second != null) {
-            second.close();
-            second = null;
-        }
+        return call(Protocol.COMPARE, new WorkerServer.CompareRequest(firstDsvs, secondDsvs), "the comparison",
+                e -> { }, json -> Protocol.mapper().treeToValue(json, ModelComparison.Result.class), false).result();
     }
 }

@@ -16,6 +16,7 @@ import javafx.beans.property.StringProperty;
 import javafx.beans.value.ChangeListener;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.dsvstudio.app.Computation;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.explain.DecisionPath;
 import org.dsvstudio.explain.DecisionPlane;
@@ -123,10 +124,10 @@ public final class BoundaryViewModel {
     private final MainViewModel main;
     /** Margins already computed, per candidate object (a run's candidates are immutable). */
     private final Map<Candidate, Double> marginCache = new IdentityHashMap<>();
-    private Workbench.Computation<?> planeJob;
+    private Computation<?> planeJob;
     /** The path request: the latest one counts (see LatestRequest). */
     private final LatestRequest<DecisionPath.Result> pathTask = LatestRequest.onFxThread();
-    private Workbench.Computation<?> marginJob;
+    private Computation<?> marginJob;
     private long planeRequest;
     private long marginRequest;
     private JobViewModel followed;
@@ -409,7 +410,7 @@ public final class BoundaryViewModel {
         int res = resolution.get();
         planeStatus.set(QUEUED);
         long[] startedAt = {System.nanoTime()};
-        Workbench.Computation<DecisionPlane.Result> job = main.workbench().plane(anchors, res, window,
+        Computation<DecisionPlane.Result> job = main.workbench().plane(anchors, res, window,
                 generation, f -> Platform.runLater(() -> {
                     if (mine == planeRequest) {
                         if (f == 0) {
@@ -464,7 +465,7 @@ public final class BoundaryViewModel {
         int points = pathPoints.get();
         pathTask.start(progress -> {
             pathStatus.set(QUEUED);
-            Workbench.Computation<DecisionPath.Result> job = main.workbench().path(p.image01(), q.image01(), points,
+            Computation<DecisionPath.Result> job = main.workbench().path(p.image01(), q.image01(), points,
                     generation, progress::accept);
             return new LatestRequest.Handle<>(job.result(), job::requestCancel);
         }, r -> {
@@ -518,7 +519,7 @@ public final class BoundaryViewModel {
             List<float[]> all = new ArrayList<>(dsvImages01);
             all.addAll(real.images01());
             marginStatus.set(QUEUED);
-            Workbench.Computation<double[]> computation = main.workbench().margins(all, generation,
+            Computation<double[]> computation = main.workbench().margins(all, generation,
                     f -> Platform.runLater(() -> {
                         if (mine == marginRequest) {
                             marginProgress.set(f);

@@ -14,6 +14,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.dsvstudio.app.Computation;
 import org.dsvstudio.app.Saliency;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.model.ModelCard;
@@ -58,8 +59,8 @@ public final class ExplainViewModel {
     private long prepareRequest;
     private long mapRequest;
     private long gridRequest;
-    private Saliency.Run mapRun;
-    private Saliency.Run gridRun;
+    private Computation<List<Saliency.MapResult>> mapRun;
+    private Computation<List<Saliency.MapResult>> gridRun;
     /** True while a new image's answer adjusts the choices: one compute at the end, not one per change. */
     private boolean adjusting;
 
@@ -233,7 +234,7 @@ public final class ExplainViewModel {
         Saliency.Request r = request(method.get());
         busy.set(true);
         message.set(null);
-        Saliency.Run run = workbench.explain(p, List.of(r), m -> { });
+        Computation<List<Saliency.MapResult>> run = workbench.explain(p, List.of(r), m -> { });
         mapRun = run;
         run.result().whenComplete((maps, failure) -> Platform.runLater(() -> {
             if (mine != mapRequest) {
@@ -271,7 +272,7 @@ public final class ExplainViewModel {
         gridProgress.set(0);
         gridBusy.set(true);
         gridStatus.set("Computing " + requests.get(0).method().label() + " (1 of " + requests.size() + ")…");
-        Saliency.Run run = workbench.explain(p, requests, m -> Platform.runLater(() -> {
+        Computation<List<Saliency.MapResult>> run = workbench.explain(p, requests, m -> Platform.runLater(() -> {
             if (mine != gridRequest) {
                 return;
             }

@@ -10,6 +10,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.dsvstudio.app.Computation;
 import org.dsvstudio.app.RunSpec;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.kkt.KktProgress;
@@ -71,7 +72,7 @@ public final class JobViewModel implements Workbench.RunListener {
     private final List<LossPoint> pendingLosses = new ArrayList<>();
     private final AtomicBoolean hopPending = new AtomicBoolean();
     private volatile long startedNanos;
-    private Workbench.Run run;
+    private Computation<KktResult> run;
 
     JobViewModel(int number, RunSpec spec, Workbench.ModelSummary model) {
         this.number = number;

@@ -37,6 +37,13 @@ public final class Protocol {
     public static final String OPEN = "open";
     public static final String PROBE = "probe";
     public static final String GENERATE = "generate";
+    public static final String PLANE = "plane";
+    public static final String PATH = "path";
+    public static final String MARGINS = "margins";
+    public static final String PREPARE_EXPLAIN = "prepare-explain";
+    public static final String EXPLAIN = "explain";
+    public static final String OPEN_SECOND = "open-second";
+    public static final String COMPARE = "compare";
     public static final String CANCEL = "cancel";
     public static final String PING = "ping";
     public static final String SHUTDOWN = "shutdown";
@@ -57,6 +64,10 @@ public final class Protocol {
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Message(long id, String kind, JsonNode body) {
+    }
+
+    /** The body of a {@link #PROGRESS} event of a computation that only reports how far it is. */
+    public record Fraction(double fraction) {
     }
 
     /** Why a request failed; {@code category} tells the app how to present it. */

@@ -66,6 +66,8 @@ public final class WorkerClient implements AutoCloseable {
         private final CompletableFuture<JsonNode> result = new CompletableFuture<>();
         private final Consumer<Protocol.Message> events;
         private final String what;
+        /** For an open: the request, to replay into a fresh worker once it succeeded. */
+        private Protocol.Message open;
 
         Call(long id, String what, Consumer<Protocol.Message> events) {
             this.id = id;
@@ -184,12 +186,7 @@ public final class WorkerClient implements AutoCloseable {
         Call call = register(op, what, events, timeout);
         Protocol.Message m = Protocol.message(call.id, op, body);
         if (op.equals(Protocol.OPEN)) {
-            call.result.thenRun(() -> {
-                synchronized (this) {
-                    lastOpen = m;
-                    modelInWorker = true;
-                }
-            });
+            call.open = m; // remembered when it succeeds, before anyone hears of the success
         }
         send(m);
         return call;
@@ -312,16 +309,16 @@ public final class WorkerClient implements AutoCloseable {
                 process = null;
             }
         }
+        deleteQuietly(processDir);
+        if (!onPurpose) { // first the notice, then the calls it failed (whose handlers may look for it)
+            for (Consumer<String> l : deathListeners) {
+                l.accept(why);
+            }
+        }
         WorkerException failure = new WorkerException(Protocol.Category.INTERNAL, why, true);
         for (Call c : List.copyOf(pending.values())) {
             pending.remove(c.id);
             c.result.completeExceptionally(failure);
-        }
-        deleteQuietly(processDir);
-        if (!onPurpose) {
-            for (Consumer<String> l : deathListeners) {
-                l.accept(why);
-            }
         }
     }
 
@@ -342,6 +339,12 @@ public final class WorkerClient implements AutoCloseable {
         switch (m.kind()) {
             case Protocol.RESULT -> {
                 pending.remove(m.id());
+                if (c.open != null) {
+                    synchronized (this) {
+                        lastOpen = c.open;
+                        modelInWorker = true;
+                    }
+                }
                 c.result.complete(m.body());
             }
             case Protocol.ERROR -> {

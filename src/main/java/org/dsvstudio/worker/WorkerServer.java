@@ -30,7 +30,20 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.DoubleConsumer;
+import org.dsvstudio.app.ModelComparison;
+import org.dsvstudio.app.Pixels;
+import org.dsvstudio.app.Saliency;
+import org.dsvstudio.explain.Attributions;
+import org.dsvstudio.explain.DecisionPath;
+import org.dsvstudio.explain.DecisionPlane;
+import org.dsvstudio.explain.Margins;
+import org.dsvstudio.model.ModelCard;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,12 +70,37 @@ public final class WorkerServer {
     public record GenerateRequest(RunSpec spec, String modelSha256) {
     }
 
+    /** The body of {@link Protocol#PLANE}: three anchors (pixels in [0, 1]); window null = around the anchors. */
+    public record PlaneRequest(float[][] anchors01, int resolution, DecisionPlane.Window window) {
+    }
+
+    /** The body of {@link Protocol#PATH}. */
+    public record PathRequest(float[] p01, float[] q01, int points) {
+    }
+
+    /** The body of {@link Protocol#MARGINS}. */
+    public record MarginsRequest(List<float[]> images01) {
+    }
+
+    /** The body of {@link Protocol#EXPLAIN}: maps of one prepared image, each sent as a progress event when ready. */
+    public record ExplainRequest(Saliency.Prepared input, List<Saliency.Request> requests) {
+    }
+
+    /** The body of {@link Protocol#COMPARE}: model 1's DSVs and, optionally, model 2's. */
+    public record CompareRequest(ModelComparison.Dsvs first, ModelComparison.Dsvs second) {
+    }
+
+    /** Images per margin chunk: progress and cancellation between chunks. */
+    static final int MARGIN_CHUNK = 32;
+
     private final BufferedReader in;
     private final PrintStream out;
     private final DeviceChoice device;
     private final Map<Long, AtomicBoolean> cancels = new ConcurrentHashMap<>();
     // compute thread only
     private Classifier current;
+    private Classifier second;
+    private long secondGeneration;
     private long generation;
     private AutogradBridge bridge;
     private Path dataFolder;
@@ -103,7 +141,8 @@ public final class WorkerServer {
                         flag.set(true);
                     }
                 }
-                case Protocol.OPEN, Protocol.PROBE, Protocol.GENERATE -> {
+                case Protocol.OPEN, Protocol.PROBE, Protocol.GENERATE, Protocol.PLANE, Protocol.PATH, Protocol.MARGINS,
+                        Protocol.PREPARE_EXPLAIN, Protocol.EXPLAIN, Protocol.OPEN_SECOND, Protocol.COMPARE -> {
                     AtomicBoolean cancel = new AtomicBoolean();
                     cancels.put(m.id(), cancel);
                     ComputeThread.get().submit(() -> {
@@ -127,6 +166,14 @@ public final class WorkerServer {
                 case Protocol.OPEN -> open(Protocol.body(m, OpenRequest.class));
                 case Protocol.PROBE -> probe(Protocol.body(m, OpenRequest.class));
                 case Protocol.GENERATE -> generate(m.id(), Protocol.body(m, GenerateRequest.class), cancel);
+                case Protocol.PLANE -> plane(m.id(), Protocol.body(m, PlaneRequest.class), stop(cancel));
+                case Protocol.PATH -> path(m.id(), Protocol.body(m, PathRequest.class), stop(cancel));
+                case Protocol.MARGINS -> margins(m.id(), Protocol.body(m, MarginsRequest.class), stop(cancel));
+                case Protocol.PREPARE_EXPLAIN -> Saliency.prepare(Protocol.body(m, Saliency.Source.class), model(),
+                        bridge(), generation);
+                case Protocol.EXPLAIN -> explain(m.id(), Protocol.body(m, ExplainRequest.class), stop(cancel));
+                case Protocol.OPEN_SECOND -> openSecond(Protocol.body(m, OpenRequest.class));
+                case Protocol.COMPARE -> compare(Protocol.body(m, CompareRequest.class));
                 default -> throw new IllegalStateException(m.kind());
             };
             send(Protocol.message(m.id(), Protocol.RESULT, result));
@@ -190,6 +237,116 @@ public final class WorkerServer {
                 send(Protocol.message(id, Protocol.REQUEST, request));
             }
         }, () -> cancel.get() || ComputeThread.get().isShuttingDown());
+    }
+
+    private static BooleanSupplier stop(AtomicBoolean cancel) {
+        return () -> cancel.get() || ComputeThread.get().isShuttingDown();
+    }
+
+    private Classifier model() {
+        if (current == null) {
+            throw new IllegalStateException("no model loaded: open a model first");
+        }
+        return current;
+    }
+
+    private DoubleConsumer progress(long id) {
+        return f -> send(Protocol.message(id, Protocol.PROGRESS, new Protocol.Fraction(f)));
+    }
+
+    private DecisionPlane.Result plane(long id, PlaneRequest r, BooleanSupplier stop) {
+        Classifier model = model();
+        float[][] a = r.anchors01();
+        if (a == null || a.length != 3 || Arrays.stream(a).anyMatch(x -> x == null)) {
+            throw new IllegalArgumentException("pick three anchor images (A, B and C) first");
+        }
+        ModelCard card = model.card();
+        DecisionPlane plane = DecisionPlane.through(model, Pixels.normalize(a[0], card), Pixels.normalize(a[1], card),
+                Pixels.normalize(a[2], card));
+        DecisionPlane.Window w = r.window() != null ? r.window() : plane.defaultWindow(DecisionPlane.DEFAULT_EXTENT);
+        progress(id).accept(0);
+        return plane.compute(r.resolution(), w, progress(id), stop);
+    }
+
+    private DecisionPath.Result path(long id, PathRequest r, BooleanSupplier stop) {
+        Classifier model = model();
+        if (r.p01() == null || r.q01() == null) {
+            throw new IllegalArgumentException("pick the path's start and end images first");
+        }
+        ModelCard card = model.card();
+        progress(id).accept(0);
+        return DecisionPath.compute(model, Pixels.normalize(r.p01(), card), Pixels.normalize(r.q01(), card),
+                r.points(), progress(id), stop);
+    }
+
+    /** Each image's distance to the nearest decision boundary along the gradient, {@value #MARGIN_CHUNK} at a time. */
+    private double[] margins(long id, MarginsRequest r, BooleanSupplier stop) {
+        Classifier model = model();
+        ModelCard card = model.card();
+        List<float[]> images = r.images01();
+        Attributions attributions = new Attributions(model, bridge());
+        double[] out = new double[images.size()];
+        progress(id).accept(0);
+        int size = card.channels() * card.height() * card.imageWidth();
+        for (int from = 0; from < images.size(); from += MARGIN_CHUNK) {
+            if (stop.getAsBoolean()) {
+                throw new CancellationException("margins stopped after " + from + " of " + images.size() + " images");
+            }
+            int n = Math.min(MARGIN_CHUNK, images.size() - from);
+            float[][] xs = new float[n][];
+            for (int j = 0; j < n; j++) {
+                float[] image = images.get(from + j);
+                if (image.length != size) {
+                    throw new IllegalArgumentException("image " + (from + j) + " has " + image.length
+                            + " values, the model takes " + size);
+                }
+                xs[j] = Pixels.normalize(image, card);
+            }
+            System.arraycopy(Margins.alongGradient(attributions, card, xs), 0, out, from, n);
+            progress(id).accept((double) (from + n) / images.size());
+        }
+        return out;
+    }
+
+    private List<Saliency.MapResult> explain(long id, ExplainRequest r, BooleanSupplier stop) {
+        List<Saliency.MapResult> maps = new ArrayList<>();
+        for (Saliency.Request request : r.requests()) {
+            Saliency.checkCancel(stop);
+            Saliency.MapResult m = Saliency.compute(model(), bridge(), r.input(), request, stop);
+            maps.add(m);
+            send(Protocol.message(id, Protocol.PROGRESS, m));
+        }
+        return maps;
+    }
+
+    private Workbench.ModelSummary openSecond(OpenRequest r) {
+        DjlEngine engine = DjlEngine.start(device);
+        if (r.trustCode()) {
+            ModelCodeCheck.trust(r.path());
+        }
+        Classifier loaded = ModelLoader.load(r.path(), r.overrides() == null ? CardOverrides.NONE : r.overrides(),
+                engine.device());
+        if (second != null) {
+            second.close();
+        }
+        second = loaded;
+        secondGeneration++;
+        return new Workbench.ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
+                engine.deviceNote(), engine.versionLine(), engine.startMillis(), secondGeneration);
+    }
+
+    private ModelComparison.Result compare(CompareRequest r) {
+        Classifier first = model();
+        if (second == null) {
+            throw new IllegalStateException("no second model loaded: Compare with model… first");
+        }
+        String problem = ModelComparison.mismatch(first.card(), second.card());
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        ModelComparison.Direction forward = ModelComparison.classify(r.first(), second);
+        ModelComparison.Direction reverse = r.second() == null ? null : ModelComparison.classify(r.second(), first);
+        return new ModelComparison.Result(forward, reverse);
     }
 
     private ImageDataset dataFor(Path folder) throws IOException {

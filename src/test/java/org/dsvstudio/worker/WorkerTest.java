@@ -1,6 +1,7 @@
 package org.dsvstudio.worker;
 
 import org.dsvstudio.TestSupport;
+import org.dsvstudio.app.Computation;
 import org.dsvstudio.app.RunSpec;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.engine.DeviceChoice;
@@ -63,7 +64,7 @@ class WorkerTest {
 
     private static KktResult quickRun(Workbench bench, List<KktProgress> progress) throws Exception {
         RunSpec spec = RunSpec.noise(KktPresets.get("quick").withSteps(6), 1, 3);
-        Workbench.Run run = bench.generate(spec, -1, new Workbench.RunListener() {
+        Computation<KktResult> run = bench.generate(spec, -1, new Workbench.RunListener() {
             @Override
             public void progress(KktProgress p) {
                 progress.add(p);
@@ -118,7 +119,7 @@ class WorkerTest {
         try (Workbench bench = workbench(settings())) {
             bench.open(model("hangs-later.pt"), DIGITS).get(120, TimeUnit.SECONDS);
             AtomicInteger started = new AtomicInteger();
-            Workbench.Run run = bench.generate(RunSpec.noise(KktPresets.get("quick").withSteps(50), 1, 1), -1,
+            Computation<KktResult> run = bench.generate(RunSpec.noise(KktPresets.get("quick").withSteps(50), 1, 1), -1,
                     new Workbench.RunListener() {
                         @Override
                         public void started() {
