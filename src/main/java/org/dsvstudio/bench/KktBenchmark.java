@@ -99,9 +99,11 @@ public final class KktBenchmark {
     }
 
     static KktConfig config(int n, int steps, int progressEvery) {
-        return new KktConfig("benchmark", steps, PRIMAL_WEIGHT, 1.0, AUGMENT_WEIGHT, 0, 0, Distance.L1_MEAN,
-                List.of("all"), 0, 0, LR_X, LR_NU, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, n, progressEvery)
-                .validate();
+        return KktConfig.builder().preset("benchmark").steps(steps).primalWeight(PRIMAL_WEIGHT).stationarityWeight(1.0)
+                .augmentWeight(AUGMENT_WEIGHT).tvWeight(0).normWeight(0).distance(Distance.L1_MEAN)
+                .parameters(List.of("all")).lambdaScale(0).lambdaInitSpread(0).lrX(LR_X).lrLambda(LR_NU).adamBeta1(0.9)
+                .adamBeta2(0.999).augmentation(Augmentation.PAPER_NO_FLIP).noiseStd(1.0).chunkSize(n)
+                .progressEvery(progressEvery).build().validate();
     }
 
     /**
@@ -935,8 +937,8 @@ public final class KktBenchmark {
         Files.write(dir.resolve("probe.json"), JSON.writeValueAsBytes(meta));
 
         Map<String, Object> r = new LinkedHashMap<>(probeLogits(model, dir));
-        KktConfig noAugment = new KktConfig("check", 1, PRIMAL_WEIGHT, 1.0, 0, 0, 0, Distance.L1_MEAN, List.of("all"),
-                lambda0, 0, LR_X, LR_NU, 0.9, 0.999, Augmentation.NONE, 1.0, PROBE, 1).validate();
+        KktConfig noAugment = config(PROBE, 1, 1).toBuilder().preset("check").augmentWeight(0).lambdaScale(lambda0)
+                .augmentation(Augmentation.NONE).build().validate();
         Engine engine = Engine.getEngine("PyTorch");
         try (NDManager scope = model.manager().newSubManager()) {
             List<NDArray> theta = new ArrayList<>();

@@ -62,11 +62,8 @@ public final class Soak {
         List<Sample> kkt = new ArrayList<>();
         try (Classifier model = ModelLoader.load(o.model(), CardOverrides.NONE, engine.device());
                 AutogradBridge bridge = AutogradBridge.load()) {
-            KktConfig quick = KktPresets.quick();
-            KktConfig config = new KktConfig("soak", o.steps(), quick.primalWeight(), quick.stationarityWeight(),
-                    quick.augmentWeight(), quick.tvWeight(), quick.normWeight(), quick.distance(), quick.parameters(),
-                    quick.lambdaScale(), quick.lambdaInitSpread(), quick.lrX(), quick.lrLambda(), quick.adamBeta1(),
-                    quick.adamBeta2(), quick.augmentation(), quick.noiseStd(), quick.chunkSize(), o.every());
+            KktConfig config = KktPresets.quick().toBuilder().preset("soak").steps(o.steps()).progressEvery(o.every())
+                    .build();
             int classes = Math.min(10, model.card().numClasses());
             KktRequest request = new KktRequest(KktRequest.hardTargets(IntStream.range(0, classes).toArray(), 1,
                     model.card().numClasses()), null, "noise", 1, config);

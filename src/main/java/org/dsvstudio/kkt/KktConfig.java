@@ -98,27 +98,178 @@ public record KktConfig(
     }
 
     public KktConfig withSteps(int newSteps) {
-        return new KktConfig(preset, newSteps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight,
-                distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
-                augmentation, noiseStd, chunkSize, progressEvery);
+        return toBuilder().steps(newSteps).build();
     }
 
     public KktConfig withStationarityWeight(double weight) {
-        return new KktConfig(preset, steps, primalWeight, weight, augmentWeight, tvWeight, normWeight,
-                distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
-                augmentation, noiseStd, chunkSize, progressEvery);
+        return toBuilder().stationarityWeight(weight).build();
     }
 
     public KktConfig withTvWeight(double weight) {
-        return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, weight, normWeight,
-                distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
-                augmentation, noiseStd, chunkSize, progressEvery);
+        return toBuilder().tvWeight(weight).build();
     }
 
     public KktConfig withDistance(Distance d, List<String> params) {
-        return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight,
-                d, params, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
-                augmentation, noiseStd, chunkSize, progressEvery);
+        return toBuilder().distance(d).parameters(params).build();
+    }
+
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A builder starting from nothing: every field must be set (presets start from {@link #toBuilder()}). */
+    public static Builder builder() {
+        return new Builder(null);
+    }
+
+    /**
+     * Builds a configuration field by field, by name: the record has 19 components, and positional calls with
+     * a dozen doubles in a row are where a swapped weight hides.
+     */
+    public static final class Builder {
+        private String preset;
+        private int steps;
+        private double primalWeight;
+        private double stationarityWeight;
+        private double augmentWeight;
+        private double tvWeight;
+        private double normWeight;
+        private Distance distance;
+        private List<String> parameters;
+        private double lambdaScale;
+        private double lambdaInitSpread;
+        private double lrX;
+        private double lrLambda;
+        private double adamBeta1;
+        private double adamBeta2;
+        private Augmentation augmentation;
+        private double noiseStd;
+        private int chunkSize;
+        private int progressEvery;
+
+        private Builder(KktConfig from) {
+            if (from != null) {
+                preset = from.preset;
+                steps = from.steps;
+                primalWeight = from.primalWeight;
+                stationarityWeight = from.stationarityWeight;
+                augmentWeight = from.augmentWeight;
+                tvWeight = from.tvWeight;
+                normWeight = from.normWeight;
+                distance = from.distance;
+                parameters = from.parameters;
+                lambdaScale = from.lambdaScale;
+                lambdaInitSpread = from.lambdaInitSpread;
+                lrX = from.lrX;
+                lrLambda = from.lrLambda;
+                adamBeta1 = from.adamBeta1;
+                adamBeta2 = from.adamBeta2;
+                augmentation = from.augmentation;
+                noiseStd = from.noiseStd;
+                chunkSize = from.chunkSize;
+                progressEvery = from.progressEvery;
+            }
+        }
+
+        public Builder preset(String value) {
+            preset = value;
+            return this;
+        }
+
+        public Builder steps(int value) {
+            steps = value;
+            return this;
+        }
+
+        public Builder primalWeight(double value) {
+            primalWeight = value;
+            return this;
+        }
+
+        public Builder stationarityWeight(double value) {
+            stationarityWeight = value;
+            return this;
+        }
+
+        public Builder augmentWeight(double value) {
+            augmentWeight = value;
+            return this;
+        }
+
+        public Builder tvWeight(double value) {
+            tvWeight = value;
+            return this;
+        }
+
+        public Builder normWeight(double value) {
+            normWeight = value;
+            return this;
+        }
+
+        public Builder distance(Distance value) {
+            distance = value;
+            return this;
+        }
+
+        public Builder parameters(List<String> value) {
+            parameters = value;
+            return this;
+        }
+
+        public Builder lambdaScale(double value) {
+            lambdaScale = value;
+            return this;
+        }
+
+        public Builder lambdaInitSpread(double value) {
+            lambdaInitSpread = value;
+            return this;
+        }
+
+        public Builder lrX(double value) {
+            lrX = value;
+            return this;
+        }
+
+        public Builder lrLambda(double value) {
+            lrLambda = value;
+            return this;
+        }
+
+        public Builder adamBeta1(double value) {
+            adamBeta1 = value;
+            return this;
+        }
+
+        public Builder adamBeta2(double value) {
+            adamBeta2 = value;
+            return this;
+        }
+
+        public Builder augmentation(Augmentation value) {
+            augmentation = value;
+            return this;
+        }
+
+        public Builder noiseStd(double value) {
+            noiseStd = value;
+            return this;
+        }
+
+        public Builder chunkSize(int value) {
+            chunkSize = value;
+            return this;
+        }
+
+        public Builder progressEvery(int value) {
+            progressEvery = value;
+            return this;
+        }
+
+        public KktConfig build() {
+            return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight, distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2, augmentation, noiseStd, chunkSize, progressEvery);
+        }
     }
 
     private static void nonNegative(String name, double v) {

@@ -62,8 +62,11 @@ public final class KktPresets {
      * On convnet-fashion, 10 candidates: 100 % feasible, stationarity at 0.09 of its λ = 0 value.
      */
     public static KktConfig quick() {
-        return new KktConfig("quick", 200, 1.0, 1.0, 0.0, 1.0, 0.0, Distance.COSINE, List.of("last:4"), 0, 0.1,
-                0.05, 0.02, 0.9, 0.999, new Augmentation(0.125, 0.2, 0.0, 0.0, 0.01), 1.0, 100, 10);
+        return KktConfig.builder().preset("quick").steps(200).primalWeight(1.0).stationarityWeight(1.0)
+                .augmentWeight(0.0).tvWeight(1.0).normWeight(0.0).distance(Distance.COSINE)
+                .parameters(List.of("last:4")).lambdaScale(0).lambdaInitSpread(0.1).lrX(0.05).lrLambda(0.02)
+                .adamBeta1(0.9).adamBeta2(0.999).augmentation(new Augmentation(0.125, 0.2, 0.0, 0.0, 0.01))
+                .noiseStd(1.0).chunkSize(100).progressEvery(10).build();
     }
 
     /**
@@ -71,8 +74,8 @@ public final class KktPresets {
      * (no flips) are filled in for η > 0.
      */
     public static KktConfig standard() {
-        return new KktConfig("standard", 1000, 1.0, 1.0, 0.0, 1.0, 0.0, Distance.COSINE, List.of("last:4"), 0, 0.1,
-                0.02, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 20);
+        return quick().toBuilder().preset("standard").steps(1000).lrX(0.02).lrLambda(0.01)
+                .augmentation(Augmentation.PAPER_NO_FLIP).progressEvery(20).build();
     }
 
     /**
@@ -84,7 +87,10 @@ public final class KktPresets {
      * calibration in deepkkt.md found; kept so the paper's form can be compared.
      */
     public static KktConfig paper() {
-        return new KktConfig("paper", 2000, 2e-3, 1.0, 5.0, 0.0, 0.0, Distance.L1_MEAN, List.of("all"), 0.1, 0.0,
-                1e-3, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 50);
+        return KktConfig.builder().preset("paper").steps(2000).primalWeight(2e-3).stationarityWeight(1.0)
+                .augmentWeight(5.0).tvWeight(0.0).normWeight(0.0).distance(Distance.L1_MEAN)
+                .parameters(List.of("all")).lambdaScale(0.1).lambdaInitSpread(0.0).lrX(1e-3).lrLambda(0.01)
+                .adamBeta1(0.9).adamBeta2(0.999).augmentation(Augmentation.PAPER_NO_FLIP).noiseStd(1.0)
+                .chunkSize(100).progressEvery(50).build();
     }
 }

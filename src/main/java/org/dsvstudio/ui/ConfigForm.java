@@ -646,10 +646,13 @@ public final class ConfigForm extends VBox {
         }
 
         KktConfig toConfig() {
-            return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight,
-                    distance, parameters == null ? null : List.copyOf(parameters), lambdaScale, lambdaInitSpread,
-                    lrX, lrLambda, adamBeta1, adamBeta2, new Augmentation(translate, crop, cutout, flip, noise),
-                    noiseStd, chunkSize, progressEvery);
+            return KktConfig.builder().preset(preset).steps(steps).primalWeight(primalWeight)
+                    .stationarityWeight(stationarityWeight).augmentWeight(augmentWeight).tvWeight(tvWeight)
+                    .normWeight(normWeight).distance(distance)
+                    .parameters(parameters == null ? null : List.copyOf(parameters)).lambdaScale(lambdaScale)
+                    .lambdaInitSpread(lambdaInitSpread).lrX(lrX).lrLambda(lrLambda).adamBeta1(adamBeta1)
+                    .adamBeta2(adamBeta2).augmentation(new Augmentation(translate, crop, cutout, flip, noise))
+                    .noiseStd(noiseStd).chunkSize(chunkSize).progressEvery(progressEvery).build();
         }
     }
 }

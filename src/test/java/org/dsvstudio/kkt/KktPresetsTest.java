@@ -43,4 +43,21 @@ class KktPresetsTest {
         assertSame(custom, KktPresets.forStart(custom, true), "an edited configuration runs as the user sees it");
         assertEquals(null, KktPresets.forStart(null, true));
     }
+
+    /** The presets as built field by field are the values measured in docs/presets.md (written out positionally). */
+    @Test
+    void presetsBuiltByNameHoldTheirMeasuredValues() {
+        assertEquals(new KktConfig("quick", 200, 1.0, 1.0, 0.0, 1.0, 0.0, Distance.COSINE, java.util.List.of("last:4"),
+                0, 0.1, 0.05, 0.02, 0.9, 0.999, new Augmentation(0.125, 0.2, 0.0, 0.0, 0.01), 1.0, 100, 10),
+                KktPresets.quick());
+        assertEquals(new KktConfig("standard", 1000, 1.0, 1.0, 0.0, 1.0, 0.0, Distance.COSINE,
+                java.util.List.of("last:4"), 0, 0.1, 0.02, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 20),
+                KktPresets.standard());
+        assertEquals(new KktConfig("paper", 2000, 2e-3, 1.0, 5.0, 0.0, 0.0, Distance.L1_MEAN, java.util.List.of("all"),
+                0.1, 0.0, 1e-3, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 50), KktPresets.paper());
+        KktConfig q = KktPresets.quick();
+        assertEquals(q, q.toBuilder().build());
+        assertEquals(7, q.withSteps(7).steps());
+        assertEquals(q.lrX(), q.withSteps(7).lrX());
+    }
 }
