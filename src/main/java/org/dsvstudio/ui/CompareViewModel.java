@@ -100,9 +100,20 @@ public final class CompareViewModel {
                 .filter(j -> j.model().sha256().equals(m.sha256()))
                 .toList();
         JobViewModel keep = choice.get();
+        // a run the user picked stays; one picked here gives way to a newer default (the newest plain run)
+        boolean picked = keep != null && keep != autoPicked.get(choice);
         list.setAll(runs);
-        choice.set(keep != null && runs.contains(keep) ? keep : preferred(runs));
+        if (picked && runs.contains(keep)) {
+            choice.set(keep);
+        } else {
+            JobViewModel auto = preferred(runs);
+            autoPicked.put(choice, auto);
+            choice.set(auto);
+        }
     }
+
+    /** Per choice, the run this view-model chose by itself (not the user). */
+    private final java.util.Map<ObjectProperty<JobViewModel>, JobViewModel> autoPicked = new java.util.HashMap<>();
 
     /** Loads model 2 on the compute thread; says at once when its classes differ from model 1's. */
     public void openSecond(Path path) {

@@ -107,6 +107,11 @@ public final class JobViewModel implements Workbench.RunListener {
         return model;
     }
 
+    /** Queued or running: what Cancel can still stop. */
+    public boolean isActive() {
+        return state.get() == State.QUEUED || state.get() == State.RUNNING;
+    }
+
     public ReadOnlyObjectProperty<State> stateProperty() {
         return state;
     }

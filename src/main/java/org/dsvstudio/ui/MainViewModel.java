@@ -197,12 +197,31 @@ public final class MainViewModel {
                 fail("Could not open " + path.getFileName(), message);
             } else {
                 loaded.set(summary);
+                showRunsOf(summary);
                 status.set("Loaded " + summary.card().name() + " · " + summary.device());
                 if (!SampleModels.isSample(path)) {
                     recent.setAll(prefs.addRecent(path));
                 }
             }
         }));
+    }
+
+    /**
+     * The Run and Gallery tabs follow the selected run: after another model opens, that is its newest run, or
+     * none — not a run of the model that was open before.
+     */
+    private void showRunsOf(Workbench.ModelSummary model) {
+        JobViewModel selected = jobs.selectedProperty().get();
+        if (selected == null || selected.model().sha256().equals(model.sha256())) {
+            return;
+        }
+        JobViewModel newest = null;
+        for (JobViewModel j : jobs.jobs()) {
+            if (j.model().sha256().equals(model.sha256())) {
+                newest = j;
+            }
+        }
+        jobs.selectedProperty().set(newest);
     }
 
     public void shutdown() {

@@ -127,6 +127,19 @@ public final class MainWindow {
             model.shutdown();
         });
         enableDragAndDrop(scene);
+        // Esc cancels the selected run wherever the focus is: a list or combo box would eat it before the menu's
+        // accelerator sees it (an open drop-down still closes first)
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() != KeyCode.ESCAPE || scene.getFocusOwner() instanceof javafx.scene.control.ComboBoxBase<?>
+                    && ((javafx.scene.control.ComboBoxBase<?>) scene.getFocusOwner()).isShowing()) {
+                return;
+            }
+            JobViewModel job = model.jobs().selectedProperty().get();
+            if (job != null && job.isActive()) {
+                job.cancel();
+                e.consume();
+            }
+        });
         installExplainTab(scene);
         addCompareTab();
 
