@@ -44,15 +44,23 @@ public final class WorkerBenchmark {
         out.printf(Locale.ROOT, "Compute worker benchmark: %s, sandbox %s%n", model.getFileName(),
                 WorkerLaunch.sandboxNote());
         List<Long> startMillis = new ArrayList<>();
+        List<Long> openMillis = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             try (WorkerClient c = new WorkerClient(settings)) {
+                long t0 = System.nanoTime();
                 c.start();
                 startMillis.add(c.lastStartMillis());
+                c.call(org.dsvstudio.worker.Protocol.OPEN, new org.dsvstudio.worker.WorkerServer.OpenRequest(model,
+                        CardOverrides.NONE, false), m -> { }, null, "opening").result().get(120, TimeUnit.SECONDS);
+                openMillis.add((System.nanoTime() - t0) / 1_000_000);
             }
         }
         Collections.sort(startMillis);
+        Collections.sort(openMillis);
         out.printf(Locale.ROOT, "worker start (process to ready message), 3 starts: %s ms, median %d ms%n",
                 startMillis, startMillis.get(1));
+        out.printf(Locale.ROOT, "worker start to the model open (engine started, model loaded and probed): %s ms,"
+                + " median %d ms%n", openMillis, openMillis.get(1));
 
         RunSpec spec = RunSpec.noise(KktPresets.get("quick"), 3, 0);
         out.printf(Locale.ROOT, "run: quick preset, %d steps, 3 per class from noise, seed 0%n", spec.config().steps());

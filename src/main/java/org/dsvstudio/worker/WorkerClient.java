@@ -68,6 +68,8 @@ public final class WorkerClient implements AutoCloseable {
         private final String what;
         /** For an open: the request, to replay into a fresh worker once it succeeded. */
         private Protocol.Message open;
+        /** Its time limit from when the worker starts it, or null. */
+        private Duration timeout;
 
         Call(long id, String what, Consumer<Protocol.Message> events) {
             this.id = id;
@@ -167,8 +169,8 @@ public final class WorkerClient implements AutoCloseable {
     }
 
     /**
-     * Sends a request. {@code timeout} (null = none) bounds the whole call: past it the worker is killed and
-     * the call fails. An {@link Protocol#OPEN} that succeeds is remembered and replayed into a fresh worker
+     * Sends a request. {@code timeout} (null = none) bounds the call from when the worker starts it (requests run
+     * one after another): past it the worker is killed and the call fails. An {@link Protocol#OPEN} that succeeds is remembered and replayed into a fresh worker
      * before its first other call.
      */
     public synchronized Call call(String op, Object body, Consumer<Protocol.Message> events, Duration timeout,
@@ -194,16 +196,26 @@ public final class WorkerClient implements AutoCloseable {
 
     private Call register(String op, String what, Consumer<Protocol.Message> events, Duration timeout) {
         Call call = new Call(ids.incrementAndGet(), what, events);
+        call.timeout = timeout;
         pending.put(call.id, call);
-        if (timeout != null) {
-            timers.schedule(() -> {
-                if (!call.result.isDone()) {
-                    kill(what + " did not finish within " + seconds(timeout) + ", so the compute process was stopped"
-                            + " (a model whose code never returns?)", call);
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
         return call;
+    }
+
+    /**
+     * The worker took the call off its queue: its time limit runs from now (a model opened behind a long run
+     * waits for that run without using up its own time).
+     */
+    private void startClock(Call call) {
+        Duration timeout = call.timeout;
+        if (timeout == null) {
+            return;
+        }
+        timers.schedule(() -> {
+            if (!call.result.isDone()) {
+                kill(call.what + " did not finish within " + seconds(timeout) + ", so the compute process was stopped"
+                        + " (a model whose code never returns?)", call);
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static String seconds(Duration d) {
@@ -357,7 +369,12 @@ public final class WorkerClient implements AutoCloseable {
                 }
                 c.result.completeExceptionally(new WorkerException(f.category(), f.message(), false));
             }
-            default -> c.events.accept(m);
+            default -> {
+                if (m.kind().equals(Protocol.STARTED)) {
+                    startClock(c);
+                }
+                c.events.accept(m);
+            }
         }
     }
 

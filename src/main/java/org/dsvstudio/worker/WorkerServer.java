@@ -162,6 +162,7 @@ public final class WorkerServer {
             if (cancel.get()) {
                 throw new CancellationException("cancelled before it started");
             }
+            send(Protocol.message(m.id(), Protocol.STARTED, null)); // off the queue: the app's time limit starts
             Object result = switch (m.kind()) {
                 case Protocol.OPEN -> open(Protocol.body(m, OpenRequest.class));
                 case Protocol.PROBE -> probe(Protocol.body(m, OpenRequest.class));
@@ -222,11 +223,6 @@ public final class WorkerServer {
                     + current.card().name());
         }
         return RunExecutor.run(current, bridge(), r.spec(), this::dataFor, new Workbench.RunListener() {
-            @Override
-            public void started() {
-                send(Protocol.message(id, Protocol.STARTED, null));
-            }
-
             @Override
             public void progress(KktProgress p) {
                 send(Protocol.message(id, Protocol.PROGRESS, p));

@@ -115,6 +115,23 @@ class WorkerTest {
     }
 
     @Test
+    void theLoadTimeLimitCountsFromWhenTheWorkerStartsTheOpenNotWhileItWaitsBehindARun() throws Exception {
+        try (Workbench bench = workbench(settings().withLoadTimeout(Duration.ofSeconds(3)))) {
+            Path convnet = TestSupport.sampleModel("convnet-fashion");
+            bench.open(convnet, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            Computation<KktResult> run = bench.generate(RunSpec.noise(KktPresets.get("quick").withSteps(150), 2, 1), -1,
+                    p -> { });
+            Workbench.ModelSummary reopened = bench.open(convnet, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
+            double waited = (System.nanoTime() - t0) / 1e9;
+            assertTrue(waited > 3, "the open waited " + waited + " s behind the run: the case is not tested");
+            assertEquals(150, run.result().get(10, TimeUnit.SECONDS).stepsDone());
+            assertEquals(2, reopened.generation());
+            assertEquals(1, bench.worker().starts(), "nothing was killed");
+        }
+    }
+
+    @Test
     void aRunThatIgnoresCancelIsStoppedAfterTheGracePeriodAndTheModelComesBack() throws Exception {
         try (Workbench bench = workbench(settings())) {
             bench.open(model("hangs-later.pt"), DIGITS).get(120, TimeUnit.SECONDS);
