@@ -135,10 +135,10 @@ class BadInputCorpusTest {
     private static String appOutcome(Case c, String[] args) throws Exception {
         try {
             if ("open".equals(c.app())) {
-                Workbench.ModelSummary s = workbench.open(Path.of(args[1]), overrides(args)).get(2, TimeUnit.MINUTES);
+                Workbench.ModelSummary s = workbench.models().open(Path.of(args[1]), overrides(args)).get(2, TimeUnit.MINUTES);
                 assertNotNull(s);
             } else if ("data".equals(c.app())) {
-                workbench.attachData(Path.of(option(args, "--data"))).get(2, TimeUnit.MINUTES);
+                workbench.data().attachData(Path.of(option(args, "--data"))).get(2, TimeUnit.MINUTES);
             } else {
                 fail("unknown app kind " + c.app());
             }

@@ -72,7 +72,7 @@ public final class WorkerBenchmark {
                 Classifier classifier = ComputeThread.get().call(() -> ModelLoader.load(model, CardOverrides.NONE,
                         DjlEngine.start(DeviceChoice.CPU).device()));
                 AutogradBridge bridge = ComputeThread.get().call(AutogradBridge::load)) {
-            bench.open(model, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
+            bench.models().open(model, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
             for (int round = 0; round <= rounds; round++) { // round 0 warms both up and is not counted
                 for (boolean inWorker : new boolean[] {round % 2 == 0, round % 2 != 0}) {
                     AtomicInteger messages = new AtomicInteger();
@@ -83,7 +83,7 @@ public final class WorkerBenchmark {
                         }
                     };
                     long t0 = System.nanoTime();
-                    KktResult r = inWorker ? bench.generate(spec, -1, count).result().get(600, TimeUnit.SECONDS)
+                    KktResult r = inWorker ? bench.runs().generate(spec, -1, count).result().get(600, TimeUnit.SECONDS)
                             : ComputeThread.get().call(() -> RunExecutor.run(classifier, bridge, spec,
                                     f -> DatasetLoader.load(f, Split.TRAIN), count, () -> false));
                     double wall = (System.nanoTime() - t0) / 1e9;

@@ -410,7 +410,7 @@ public final class BoundaryViewModel {
         int res = resolution.get();
         planeStatus.set(QUEUED);
         long[] startedAt = {System.nanoTime()};
-        Computation<DecisionPlane.Result> job = main.workbench().plane(anchors, res, window,
+        Computation<DecisionPlane.Result> job = main.workbench().boundaries().plane(anchors, res, window,
                 generation, f -> Platform.runLater(() -> {
                     if (mine == planeRequest) {
                         if (f == 0) {
@@ -465,7 +465,7 @@ public final class BoundaryViewModel {
         int points = pathPoints.get();
         pathTask.start(progress -> {
             pathStatus.set(QUEUED);
-            Computation<DecisionPath.Result> job = main.workbench().path(p.image01(), q.image01(), points,
+            Computation<DecisionPath.Result> job = main.workbench().boundaries().path(p.image01(), q.image01(), points,
                     generation, progress::accept);
             return new LatestRequest.Handle<>(job.result(), job::requestCancel);
         }, r -> {
@@ -506,7 +506,7 @@ public final class BoundaryViewModel {
         marginStatus.set("reading " + realCount.get() + " real images…");
         List<float[]> dsvImages01 = rows.stream().map(r -> r.candidate().image01()).toList();
         long generation = job.model().generation();
-        main.workbench().realImages(realCount.get(), 1).whenComplete((real, readFailure) -> Platform.runLater(() -> {
+        main.workbench().data().realImages(realCount.get(), 1).whenComplete((real, readFailure) -> Platform.runLater(() -> {
             if (mine != marginRequest) {
                 return;
             }
@@ -519,7 +519,7 @@ public final class BoundaryViewModel {
             List<float[]> all = new ArrayList<>(dsvImages01);
             all.addAll(real.images01());
             marginStatus.set(QUEUED);
-            Computation<double[]> computation = main.workbench().margins(all, generation,
+            Computation<double[]> computation = main.workbench().boundaries().margins(all, generation,
                     f -> Platform.runLater(() -> {
                         if (mine == marginRequest) {
                             marginProgress.set(f);
@@ -575,7 +575,7 @@ public final class BoundaryViewModel {
             return;
         }
         done.accept("computing…");
-        main.workbench().margins(List.of(c.image01()), job.model().generation(), null).result()
+        main.workbench().boundaries().margins(List.of(c.image01()), job.model().generation(), null).result()
                 .whenComplete((d, failure) -> Platform.runLater(() -> {
                     if (failure != null) {
                         done.accept("— (" + MainViewModel.message(failure) + ")");

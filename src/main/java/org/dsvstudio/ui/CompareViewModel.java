@@ -119,7 +119,7 @@ public final class CompareViewModel {
     public void openSecond(Path path) {
         busy.set(true);
         status.set("Loading " + path.getFileName() + " as model 2…");
-        main.workbench().openSecond(path, CardOverrides.NONE).whenComplete((m, failure) -> Platform.runLater(() -> {
+        main.workbench().comparison().openSecond(path, CardOverrides.NONE).whenComplete((m, failure) -> Platform.runLater(() -> {
             try {
                 secondLoaded(path, m, failure);
             } finally {
@@ -177,7 +177,7 @@ public final class CompareViewModel {
         busy.set(true);
         comparing = true;
         status.set("Classifying…");
-        main.workbench().compare(d1, d2).whenComplete((r, failure) -> Platform.runLater(() -> {
+        main.workbench().comparison().compare(d1, d2).whenComplete((r, failure) -> Platform.runLater(() -> {
             comparing = false;
             if (failure != null) {
                 status.set("Comparison failed: " + MainViewModel.message(failure));

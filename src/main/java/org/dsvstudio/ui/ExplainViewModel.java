@@ -16,6 +16,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.dsvstudio.app.Computation;
 import org.dsvstudio.app.Saliency;
+import org.dsvstudio.app.ExplainService;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.model.ModelCard;
 
@@ -53,7 +54,7 @@ public final class ExplainViewModel {
     private final DoubleProperty gridProgress = new SimpleDoubleProperty();
     private final StringProperty gridStatus = new SimpleStringProperty("");
 
-    private final Workbench workbench;
+    private final ExplainService explanations;
     private final ReadOnlyObjectProperty<Workbench.ModelSummary> loaded;
     /** Bumped per request, so a late answer to an older one is dropped. */
     private long prepareRequest;
@@ -64,8 +65,8 @@ public final class ExplainViewModel {
     /** True while a new image's answer adjusts the choices: one compute at the end, not one per change. */
     private boolean adjusting;
 
-    ExplainViewModel(Workbench workbench, ReadOnlyObjectProperty<Workbench.ModelSummary> loaded) {
-        this.workbench = workbench;
+    ExplainViewModel(ExplainService explanations, ReadOnlyObjectProperty<Workbench.ModelSummary> loaded) {
+        this.explanations = explanations;
         this.loaded = loaded;
         loaded.addListener((obs, old, summary) -> {
             if (summary != null && source.get() != null) {
@@ -177,7 +178,7 @@ public final class ExplainViewModel {
         }
         busy.set(true);
         message.set(null);
-        workbench.prepareExplain(s).whenComplete((p, failure) -> Platform.runLater(() -> {
+        explanations.prepareExplain(s).whenComplete((p, failure) -> Platform.runLater(() -> {
             if (mine != prepareRequest) {
                 return;
             }
@@ -234,7 +235,7 @@ public final class ExplainViewModel {
         Saliency.Request r = request(method.get());
         busy.set(true);
         message.set(null);
-        Computation<List<Saliency.MapResult>> run = workbench.explain(p, List.of(r), m -> { });
+        Computation<List<Saliency.MapResult>> run = explanations.explain(p, List.of(r), m -> { });
         mapRun = run;
         run.result().whenComplete((maps, failure) -> Platform.runLater(() -> {
             if (mine != mapRequest) {
@@ -272,7 +273,7 @@ public final class ExplainViewModel {
         gridProgress.set(0);
         gridBusy.set(true);
         gridStatus.set("Computing " + requests.get(0).method().label() + " (1 of " + requests.size() + ")…");
-        Computation<List<Saliency.MapResult>> run = workbench.explain(p, requests, m -> Platform.runLater(() -> {
+        Computation<List<Saliency.MapResult>> run = explanations.explain(p, requests, m -> Platform.runLater(() -> {
             if (mine != gridRequest) {
                 return;
             }

@@ -12,6 +12,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.dsvstudio.app.Computation;
 import org.dsvstudio.app.RunSpec;
+import org.dsvstudio.app.RunService;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.kkt.KktProgress;
 import org.dsvstudio.kkt.KktResult;
@@ -81,8 +82,8 @@ public final class JobViewModel implements Workbench.RunListener {
     }
 
     /** Queues this job on the workbench and follows it to its end. */
-    void submit(Workbench workbench) {
-        run = workbench.generate(spec, model.generation(), this);
+    void submit(RunService runs) {
+        run = runs.generate(spec, model.generation(), this);
         run.result().whenComplete((r, failure) -> Platform.runLater(() -> finish(r, failure)));
     }
 

@@ -5,6 +5,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.dsvstudio.app.RunSpec;
+import org.dsvstudio.app.RunService;
 import org.dsvstudio.app.Workbench;
 
 /**
@@ -13,13 +14,13 @@ import org.dsvstudio.app.Workbench;
  */
 public final class JobsViewModel {
 
-    private final Workbench workbench;
+    private final RunService runs;
     private final ObservableList<JobViewModel> jobs = FXCollections.observableArrayList();
     private final ObjectProperty<JobViewModel> selected = new SimpleObjectProperty<>();
     private int counter;
 
-    JobsViewModel(Workbench workbench) {
-        this.workbench = workbench;
+    JobsViewModel(RunService runs) {
+        this.runs = runs;
     }
 
     public ObservableList<JobViewModel> jobs() {
@@ -35,7 +36,7 @@ public final class JobsViewModel {
     public JobViewModel enqueue(RunSpec spec, Workbench.ModelSummary model) {
         JobViewModel job = new JobViewModel(++counter, spec, model);
         jobs.add(job);
-        job.submit(workbench);
+        job.submit(runs);
         selected.set(job);
         return job;
     }

@@ -50,9 +50,9 @@ public final class MainViewModel {
         this.prefs = prefs;
         workbench = new Workbench(device);
         // one notification per death of the compute process; the calls it failed say nothing more
-        workbench.worker().onDeath(why -> Platform.runLater(() -> fail("The compute process stopped",
+        workbench.models().worker().onDeath(why -> Platform.runLater(() -> fail("The compute process stopped",
                 capitalized(why) + ". Nothing else was lost: a fresh compute process takes the next job.")));
-        jobs = new JobsViewModel(workbench);
+        jobs = new JobsViewModel(workbench.runs());
         samples.setAll(SampleModels.list());
         recent.setAll(prefs.recentModels());
         run.dataFolderProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(
@@ -106,7 +106,7 @@ public final class MainViewModel {
     /** Reads a data folder's train split in the background and attaches it. */
     public void attachData(Path folder) {
         status.set("Reading " + folder.getFileName() + "…");
-        workbench.attachData(folder).whenComplete((d, failure) -> Platform.runLater(() -> {
+        workbench.data().attachData(folder).whenComplete((d, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 status.set("Could not read " + folder.getFileName());
                 fail("Could not read the data folder", message(failure));
@@ -154,7 +154,7 @@ public final class MainViewModel {
     // Commands
 
     public void startEngine() {
-        workbench.startEngine().whenComplete((engine, failure) -> Platform.runLater(() -> {
+        workbench.models().startEngine().whenComplete((engine, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 status.set("Engine failed to start");
                 fail("The engine did not start", message(failure));
@@ -180,7 +180,7 @@ public final class MainViewModel {
     public void open(Path path, CardOverrides overrides, boolean trustCode) {
         busy.set(true);
         status.set("Loading " + path.getFileName() + "…");
-        workbench.open(path, overrides, trustCode).whenComplete((summary, failure) -> Platform.runLater(() -> {
+        workbench.models().open(path, overrides, trustCode).whenComplete((summary, failure) -> Platform.runLater(() -> {
             busy.set(false);
             if (failure != null) {
                 status.set("Could not load " + path.getFileName());
@@ -236,7 +236,7 @@ public final class MainViewModel {
 
     /** Where models run, for the model view: the compute process, its sandbox and its limits. */
     public String computeProcessNote() {
-        var s = workbench.worker().settings();
+        var s = workbench.models().worker().settings();
         return String.format(java.util.Locale.ROOT, "opening and DeepKKT runs: a separate compute process; sandbox"
                 + " %s; memory cap %.0f GB; load limit %d s",
                 org.dsvstudio.worker.WorkerLaunch.sandboxNote(), s.addressSpaceBytes() / (double) (1L << 30),
@@ -284,7 +284,7 @@ public final class MainViewModel {
     /** The Explain tab's state: saliency maps of one image for the loaded model (made on first use). */
     public ExplainViewModel explain() {
         if (explain == null) {
-            explain = new ExplainViewModel(workbench, loaded);
+            explain = new ExplainViewModel(workbench.explanations(), loaded);
         }
         return explain;
     }

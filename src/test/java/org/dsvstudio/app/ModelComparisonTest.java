@@ -108,26 +108,26 @@ class ModelComparisonTest {
     @Test
     void theWorkbenchComparesWithASecondModelAndRefusesOtherClasses() throws Exception {
         try (Workbench bench = new Workbench(DeviceChoice.CPU)) {
-            bench.open(sampleModel("convnet-fashion"), CardOverrides.NONE).get(120, TimeUnit.SECONDS);
-            KktResult r = bench.generate(RunSpec.noise(KktPresets.quick().withSteps(10), 1, 3), -1, p -> { })
+            bench.models().open(sampleModel("convnet-fashion"), CardOverrides.NONE).get(120, TimeUnit.SECONDS);
+            KktResult r = bench.runs().generate(RunSpec.noise(KktPresets.quick().withSteps(10), 1, 3), -1, p -> { })
                     .result().get(300, TimeUnit.SECONDS);
             ModelComparison.Dsvs d1 = ModelComparison.fromResult("convnet-fashion", "run 1", r);
 
             ExecutionException none = assertThrows(ExecutionException.class,
-                    () -> bench.compare(d1, null).get(60, TimeUnit.SECONDS));
+                    () -> bench.comparison().compare(d1, null).get(60, TimeUnit.SECONDS));
             assertTrue(none.getCause().getMessage().contains("no second model"), none.getCause().getMessage());
 
-            Workbench.ModelSummary mnist = bench.openSecond(sampleModel("convnet-mnist"), CardOverrides.NONE)
+            Workbench.ModelSummary mnist = bench.comparison().openSecond(sampleModel("convnet-mnist"), CardOverrides.NONE)
                     .get(120, TimeUnit.SECONDS);
             assertEquals("convnet-mnist", mnist.card().name());
             ExecutionException refused = assertThrows(ExecutionException.class,
-                    () -> bench.compare(d1, null).get(60, TimeUnit.SECONDS));
+                    () -> bench.comparison().compare(d1, null).get(60, TimeUnit.SECONDS));
             String message = refused.getCause().getMessage();
             assertTrue(message.contains("convnet-fashion and convnet-mnist have different classes"), message);
             assertTrue(message.contains("T-shirt/top") && message.contains("0, 1, 2"), message);
 
-            bench.openSecond(sampleModel("resnet-fashion"), CardOverrides.NONE).get(120, TimeUnit.SECONDS);
-            ModelComparison.Result result = bench.compare(d1, d1).get(120, TimeUnit.SECONDS);
+            bench.comparison().openSecond(sampleModel("resnet-fashion"), CardOverrides.NONE).get(120, TimeUnit.SECONDS);
+            ModelComparison.Result result = bench.comparison().compare(d1, d1).get(120, TimeUnit.SECONDS);
             assertNotNull(result.reverse());
             assertEquals(r.kept().size(), result.forward().total());
             assertEquals("resnet-fashion", result.forward().classifier());

@@ -80,7 +80,7 @@ class ComputeProcessTest {
         robot.clickOn(generate);
         WindowTests.waitUntil(120, () -> !window.viewModel().jobs().jobs().isEmpty()
                 && window.viewModel().jobs().jobs().get(0).resultProperty().get() != null);
-        assertEquals(2, window.viewModel().workbench().worker().starts());
+        assertEquals(2, window.viewModel().workbench().models().worker().starts());
     }
 
     private static void screenshot(FxRobot robot, String name) throws Exception {

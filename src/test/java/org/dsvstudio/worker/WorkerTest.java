@@ -64,7 +64,7 @@ class WorkerTest {
 
     private static KktResult quickRun(Workbench bench, List<KktProgress> progress) throws Exception {
         RunSpec spec = RunSpec.noise(KktPresets.get("quick").withSteps(6), 1, 3);
-        Computation<KktResult> run = bench.generate(spec, -1, new Workbench.RunListener() {
+        Computation<KktResult> run = bench.runs().generate(spec, -1, new Workbench.RunListener() {
             @Override
             public void progress(KktProgress p) {
                 progress.add(p);
@@ -77,13 +77,13 @@ class WorkerTest {
     void aModelThatCrashesTheWorkerCostsOnlyTheWorkerAndAFreshOneRunsTheNextJob() throws Exception {
         try (Workbench bench = workbench(settings())) {
             List<String> deaths = new CopyOnWriteArrayList<>();
-            bench.worker().onDeath(deaths::add);
-            Workbench.ModelSummary good = bench.open(model("good.pt"), DIGITS).get(120, TimeUnit.SECONDS);
+            bench.models().worker().onDeath(deaths::add);
+            Workbench.ModelSummary good = bench.models().open(model("good.pt"), DIGITS).get(120, TimeUnit.SECONDS);
             KktResult before = quickRun(bench, new CopyOnWriteArrayList<>());
-            long firstPid = bench.worker().pid();
+            long firstPid = bench.models().worker().pid();
 
             // trusted past the code check, deep-code.pt kills libtorch's parser (SIGSEGV) in the worker
-            Throwable t = failure(bench.open(model("deep-code.pt"), DIGITS, true));
+            Throwable t = failure(bench.models().open(model("deep-code.pt"), DIGITS, true));
             assertTrue(t instanceof WorkerClient.WorkerException w && w.died(), String.valueOf(t));
             assertEquals("the model crashed the compute process (signal 11, SIGSEGV)", t.getMessage());
             assertEquals(List.of(t.getMessage()), deaths, "one notice per death");
@@ -91,8 +91,8 @@ class WorkerTest {
             // the app's model is still good.pt, its result intact; the next run gets a fresh worker with it
             List<KktProgress> progress = new CopyOnWriteArrayList<>();
             KktResult after = quickRun(bench, progress);
-            assertEquals(2, bench.worker().starts());
-            assertTrue(bench.worker().pid() != firstPid);
+            assertEquals(2, bench.models().worker().starts());
+            assertTrue(bench.models().worker().pid() != firstPid);
             assertEquals(10, after.candidates().size());
             assertEquals(before.candidates().size(), after.candidates().size());
             assertFalse(progress.isEmpty(), "progress crosses the process boundary");
@@ -105,12 +105,12 @@ class WorkerTest {
     void aModelThatNeverReturnsIsStoppedAtTheLoadTimeLimit() throws Exception {
         try (Workbench bench = workbench(settings().withLoadTimeout(Duration.ofSeconds(4)))) {
             long t0 = System.nanoTime();
-            Throwable t = failure(bench.open(model("hangs.pt"), DIGITS));
+            Throwable t = failure(bench.models().open(model("hangs.pt"), DIGITS));
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertEquals("opening hangs.pt did not finish within 4 s, so the compute process was stopped (a model whose"
                     + " code never returns?)", t.getMessage());
             assertTrue(seconds < 60, "stopped after " + seconds + " s");
-            assertNotNull(bench.open(model("good.pt"), DIGITS).get(120, TimeUnit.SECONDS));
+            assertNotNull(bench.models().open(model("good.pt"), DIGITS).get(120, TimeUnit.SECONDS));
         }
     }
 
@@ -118,25 +118,25 @@ class WorkerTest {
     void theLoadTimeLimitCountsFromWhenTheWorkerStartsTheOpenNotWhileItWaitsBehindARun() throws Exception {
         try (Workbench bench = workbench(settings().withLoadTimeout(Duration.ofSeconds(3)))) {
             Path convnet = TestSupport.sampleModel("convnet-fashion");
-            bench.open(convnet, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
+            bench.models().open(convnet, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
-            Computation<KktResult> run = bench.generate(RunSpec.noise(KktPresets.get("quick").withSteps(150), 2, 1), -1,
+            Computation<KktResult> run = bench.runs().generate(RunSpec.noise(KktPresets.get("quick").withSteps(150), 2, 1), -1,
                     p -> { });
-            Workbench.ModelSummary reopened = bench.open(convnet, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
+            Workbench.ModelSummary reopened = bench.models().open(convnet, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
             double waited = (System.nanoTime() - t0) / 1e9;
             assertTrue(waited > 3, "the open waited " + waited + " s behind the run: the case is not tested");
             assertEquals(150, run.result().get(10, TimeUnit.SECONDS).stepsDone());
             assertEquals(2, reopened.generation());
-            assertEquals(1, bench.worker().starts(), "nothing was killed");
+            assertEquals(1, bench.models().worker().starts(), "nothing was killed");
         }
     }
 
     @Test
     void aRunThatIgnoresCancelIsStoppedAfterTheGracePeriodAndTheModelComesBack() throws Exception {
         try (Workbench bench = workbench(settings())) {
-            bench.open(model("hangs-later.pt"), DIGITS).get(120, TimeUnit.SECONDS);
+            bench.models().open(model("hangs-later.pt"), DIGITS).get(120, TimeUnit.SECONDS);
             AtomicInteger started = new AtomicInteger();
-            Computation<KktResult> run = bench.generate(RunSpec.noise(KktPresets.get("quick").withSteps(50), 1, 1), -1,
+            Computation<KktResult> run = bench.runs().generate(RunSpec.noise(KktPresets.get("quick").withSteps(50), 1, 1), -1,
                     new Workbench.RunListener() {
                         @Override
                         public void started() {
@@ -153,24 +153,24 @@ class WorkerTest {
             assertEquals("the run did not stop within 2 s of Cancel, so the compute process was stopped", t.getMessage());
             assertEquals(1, started.get());
             // a fresh worker takes the next model and its run
-            bench.open(model("good.pt"), DIGITS).get(120, TimeUnit.SECONDS);
+            bench.models().open(model("good.pt"), DIGITS).get(120, TimeUnit.SECONDS);
             assertEquals(10, quickRun(bench, new CopyOnWriteArrayList<>()).candidates().size());
-            assertEquals(2, bench.worker().starts());
+            assertEquals(2, bench.models().worker().starts());
         }
     }
 
     @Test
     void aModelThatAsksForMoreMemoryThanTheCapGetsAMessageAndTheWorkerStays() throws Exception {
         try (Workbench bench = workbench(settings())) {
-            Throwable t = failure(bench.open(model("eats-memory.pt"), DIGITS));
+            Throwable t = failure(bench.models().open(model("eats-memory.pt"), DIGITS));
             assertTrue(t instanceof WorkerClient.WorkerException w && w.category() == Protocol.Category.MEMORY
                     && !w.died(), String.valueOf(t));
             assertTrue(t.getMessage().matches("the model asked for \\d+\\.\\d GB at once and ran out of the memory the"
                     + " compute process may use"), t.getMessage());
-            long pid = bench.worker().pid();
-            assertNotNull(bench.open(model("good.pt"), DIGITS).get(120, TimeUnit.SECONDS));
-            assertEquals(pid, bench.worker().pid(), "the same worker, alive");
-            assertEquals(1, bench.worker().starts());
+            long pid = bench.models().worker().pid();
+            assertNotNull(bench.models().open(model("good.pt"), DIGITS).get(120, TimeUnit.SECONDS));
+            assertEquals(pid, bench.models().worker().pid(), "the same worker, alive");
+            assertEquals(1, bench.models().worker().starts());
         }
     }
 
@@ -179,7 +179,7 @@ class WorkerTest {
         Files.deleteIfExists(WRITTEN);
         try (Workbench bench = workbench(settings())) {
             for (String f : new String[] {"writes-file.pt", "reads-file.pt"}) {
-                Throwable t = failure(bench.open(model(f), DIGITS));
+                Throwable t = failure(bench.models().open(model(f), DIGITS));
                 assertTrue(t.getMessage().startsWith("refused to run " + f + ": the operator torch.from_file reads or"
                         + " writes files"), t.getMessage());
             }
@@ -192,7 +192,7 @@ class WorkerTest {
         Assumptions.assumeTrue(WorkerLaunch.bwrapUsable(), WorkerLaunch.sandboxNote());
         Files.deleteIfExists(WRITTEN);
         try (Workbench bench = workbench(settings())) {
-            Throwable t = failure(bench.open(model("writes-file.pt"), DIGITS, true));
+            Throwable t = failure(bench.models().open(model("writes-file.pt"), DIGITS, true));
             assertTrue(t.getMessage().contains("writes-file.pt"), t.getMessage());
             assertFalse(Files.exists(WRITTEN), "the sandbox's file system is read-only");
         }
