@@ -202,7 +202,7 @@ public final class GenerationPlan {
 
     /** The index of the largest entry (the first one on ties). */
     public static int argMax(float[] v) {
-        return KktRequest.targetClass(v);
+        return org.dsvstudio.model.Probabilities.argMax(v);
     }
 
     /**

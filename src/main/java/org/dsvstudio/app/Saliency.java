@@ -7,6 +7,7 @@ import org.dsvstudio.explain.ExplainImages;
 import org.dsvstudio.explain.GradCam;
 import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelCard;
+import org.dsvstudio.model.Probabilities;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -200,7 +201,8 @@ public final class Saliency {
         }
         float[] image01 = toPixels(x, card);
         Attributions a = new Attributions(model, bridge);
-        double[] p = softmax(a.logits(x));
+        double[] logits = a.logits(x);
+        double[] p = Probabilities.softmax(logits, 0, logits.length);
         int predicted = 0;
         for (int k = 1; k < p.length; k++) {
             if (p[k] > p[predicted]) {
@@ -367,23 +369,6 @@ public final class Saliency {
             out[i % plane] += values[i];
         }
         return out;
-    }
-
-    static double[] softmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double v : logits) {
-            max = Math.max(max, v);
-        }
-        double[] p = new double[logits.length];
-        double sum = 0;
-        for (int j = 0; j < p.length; j++) {
-            p[j] = Math.exp(logits[j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < p.length; j++) {
-            p[j] /= sum;
-        }
-        return p;
     }
 
     /** Pixel space [0,1] → the card's normalized space. */

@@ -1,5 +1,6 @@
 package org.dsvstudio.explain;
 
+import org.dsvstudio.model.Probabilities;
 import org.dsvstudio.model.Classifier;
 
 import java.awt.BasicStroke;
@@ -89,7 +90,7 @@ public final class DecisionPath {
             double[][] pr = Forward.probabilities(model, xs, BATCH);
             for (int j = 0; j < m; j++) {
                 probs[from + j] = pr[j];
-                classes[from + j] = Forward.argMax(pr[j]);
+                classes[from + j] = Probabilities.argMax(pr[j]);
             }
             report(progress, 0.9 * (from + m) / points);
         }
@@ -123,7 +124,7 @@ public final class DecisionPath {
             }
             double[][] pr = Forward.probabilities(model, xs, BATCH);
             for (int c = 0; c < n; c++) {
-                int cls = Forward.argMax(pr[c]);
+                int cls = Probabilities.argMax(pr[c]);
                 if (cls == fromClass[c]) {
                     lo[c] = mid[c];
                 } else {

@@ -1,5 +1,6 @@
 package org.dsvstudio.explain;
 
+import org.dsvstudio.model.Probabilities;
 import org.dsvstudio.model.Classifier;
 
 import java.awt.BasicStroke;
@@ -147,9 +148,9 @@ public final class DecisionPlane {
         int[] anchorClasses = new int[3];
         int[] anchorPlaneClasses = new int[3];
         for (int i = 0; i < 3; i++) {
-            anchorProbabilities[i] = Forward.softmax(l, i, k);
-            anchorClasses[i] = Forward.argMax(anchorProbabilities[i]);
-            anchorPlaneClasses[i] = Forward.argMax(Forward.softmax(l, 3 + i, k));
+            anchorProbabilities[i] = Probabilities.softmax(l, i * k, k);
+            anchorClasses[i] = Probabilities.argMax(anchorProbabilities[i]);
+            anchorPlaneClasses[i] = Probabilities.argMax(Probabilities.softmax(l, (3 + i) * k, k));
         }
         int cells = resolution * resolution;
         int[] classes = new int[cells];
@@ -168,8 +169,8 @@ public final class DecisionPlane {
             double[] logits = Forward.logits(model, m * size == batch.length ? batch
                     : java.util.Arrays.copyOf(batch, m * size), m);
             for (int j = 0; j < m; j++) {
-                double[] p = Forward.softmax(logits, j, k);
-                int best = Forward.argMax(p);
+                double[] p = Probabilities.softmax(logits, j * k, k);
+                int best = Probabilities.argMax(p);
                 classes[from + j] = best;
                 confidence[from + j] = (float) p[best];
             }

@@ -3,6 +3,7 @@ package org.dsvstudio.explain;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.dsvstudio.model.Probabilities;
 import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelCard;
 
@@ -21,35 +22,6 @@ final class Forward {
         }
     }
 
-    /** Softmax of row {@code row} of flat m×K logits, in float64 (max subtracted first). */
-    static double[] softmax(double[] logits, int row, int k) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            max = Math.max(max, logits[row * k + j]);
-        }
-        double[] p = new double[k];
-        double sum = 0;
-        for (int j = 0; j < k; j++) {
-            p[j] = Math.exp(logits[row * k + j] - max);
-            sum += p[j];
-        }
-        for (int j = 0; j < k; j++) {
-            p[j] /= sum;
-        }
-        return p;
-    }
-
-    /** The index of the largest value (the first one on ties). */
-    static int argMax(double[] v) {
-        int best = 0;
-        for (int j = 1; j < v.length; j++) {
-            if (v[j] > v[best]) {
-                best = j;
-            }
-        }
-        return best;
-    }
-
     /** Softmax probabilities of single images, one batched forward per {@code batch} images. */
     static double[][] probabilities(Classifier model, float[][] xs, int batch) {
         int size = xs.length == 0 ? 0 : xs[0].length;
@@ -63,7 +35,7 @@ final class Forward {
             }
             double[] l = logits(model, flat, m);
             for (int j = 0; j < m; j++) {
-                out[from + j] = softmax(l, j, k);
+                out[from + j] = Probabilities.softmax(l, j * k, k);
             }
         }
         return out;

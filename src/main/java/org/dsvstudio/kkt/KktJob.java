@@ -10,6 +10,7 @@ import ai.djl.util.Pair;
 import org.dsvstudio.engine.AutogradBridge;
 import org.dsvstudio.engine.ProcMemory;
 import org.dsvstudio.engine.Uploads;
+import org.dsvstudio.model.Probabilities;
 import org.dsvstudio.model.Classifier;
 import org.dsvstudio.model.ModelCard;
 
@@ -435,10 +436,10 @@ public final class KktJob {
         float[][] images = new float[n][];
         for (int i = 0; i < n; i++) {
             lambda[i] = lambda0 * nu[i];
-            float[] p = softmax(logits, i * numClasses, numClasses);
-            predicted[i] = argMax(p);
+            float[] p = Probabilities.softmax(logits, i * numClasses, numClasses);
+            predicted[i] = Probabilities.argMax(p);
             confidence[i] = p[predicted[i]];
-            entropy[i] = entropy(p);
+            entropy[i] = Probabilities.entropy(p);
             images[i] = toPixels(x, i, size);
         }
         return new KktProgress(step, config.steps(), terms, lambda, removed.clone(), predicted, confidence, entropy,
@@ -471,10 +472,10 @@ public final class KktJob {
                 System.arraycopy(lastFiniteLogits, i * numClasses, logits, i * numClasses, numClasses);
             }
             float[] l = java.util.Arrays.copyOfRange(logits, i * numClasses, (i + 1) * numClasses);
-            float[] p = softmax(logits, i * numClasses, numClasses);
+            float[] p = Probabilities.softmax(logits, i * numClasses, numClasses);
             float[] target = request.targets()[i];
             out.add(new Candidate(i, KktRequest.targetClass(target), target.clone(), lambda0 * nu[i], removed[i],
-                    removedAt[i], argMax(p), l, p, entropy(p), toPixels(x, i, size)));
+                    removedAt[i], Probabilities.argMax(p), l, p, Probabilities.entropy(p), toPixels(x, i, size)));
         }
         return out;
     }
@@ -504,49 +505,11 @@ public final class KktJob {
         int count = 0;
         for (int i = 0; i < removed.length; i++) {
             if (!removed[i]) {
-                s += entropy(softmax(logits, i * k, k));
+                s += Probabilities.entropy(Probabilities.softmax(logits, i * k, k));
                 count++;
             }
         }
         return count == 0 ? Double.NaN : s / count;
-    }
-
-    static float[] softmax(float[] logits, int offset, int k) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            max = Math.max(max, logits[offset + j]);
-        }
-        double sum = 0;
-        double[] e = new double[k];
-        for (int j = 0; j < k; j++) {
-            e[j] = Math.exp(logits[offset + j] - max);
-            sum += e[j];
-        }
-        float[] p = new float[k];
-        for (int j = 0; j < k; j++) {
-            p[j] = (float) (e[j] / sum);
-        }
-        return p;
-    }
-
-    static double entropy(float[] p) {
-        double h = 0;
-        for (float v : p) {
-            if (v > 0) {
-                h -= v * Math.log(v);
-            }
-        }
-        return h;
-    }
-
-    static int argMax(float[] p) {
-        int best = 0;
-        for (int j = 1; j < p.length; j++) {
-            if (p[j] > p[best]) {
-                best = j;
-            }
-        }
-        return best;
     }
 
     private static boolean allFinite(float[] a) {

@@ -63,7 +63,7 @@ class DecisionPlaneTest {
     }
 
     static int predict(Classifier model, float[] x) {
-        return Forward.argMax(softmax(model, x));
+        return org.dsvstudio.model.Probabilities.argMax(softmax(model, x));
     }
 
     @Test
@@ -116,7 +116,7 @@ class DecisionPlaneTest {
                     float[] centre = plane.point(window.cellU(rc[1], resolution), window.cellV(rc[0], resolution));
                     double[] p = softmax(model, centre);
                     assertEquals(predict(model, centre), r.classAt(rc[0], rc[1]));
-                    assertEquals(p[Forward.argMax(p)], r.confidenceAt(rc[0], rc[1]), 1e-5);
+                    assertEquals(p[org.dsvstudio.model.Probabilities.argMax(p)], r.confidenceAt(rc[0], rc[1]), 1e-5);
                 }
                 double sum = 0;
                 for (double f : r.classFractions()) {
