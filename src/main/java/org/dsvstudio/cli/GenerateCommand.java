@@ -121,7 +121,7 @@ public final class GenerateCommand implements Callable<Integer> {
                         }
                     }, cancellation::isCancelled);
                     bar.finish();
-                    if (r.stepsDone() == 0 && r.stopReason() != null && !"cancelled".equals(r.stopReason())) {
+                    if (r.stepsDone() == 0 && r.stopReason() != null && !r.cancelled()) {
                         return r; // refused before the first step (e.g. memory): nothing worth writing
                     }
                     DsvExport.write(out, r, c.card(), new DsvExport.Provenance(c.card().name(), c.source().toString(),
@@ -134,7 +134,7 @@ public final class GenerateCommand implements Callable<Integer> {
             bar.finish();
         }
         result.notes().forEach(note -> err.println("dsv-studio: note: " + note));
-        if (result.stepsDone() == 0 && result.stopReason() != null && !"cancelled".equals(result.stopReason())) {
+        if (result.stepsDone() == 0 && result.stopReason() != null && !result.cancelled()) {
             err.println("dsv-studio: " + result.stopReason());
             return 1;
         }
@@ -144,7 +144,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 result.wallSeconds(), result.last() == null ? Double.NaN : result.last().stationarity(),
                 result.last() == null ? Double.NaN : result.last().stationarityRatio(), result.initialMeanEntropy(),
                 result.finalMeanEntropy());
-        if ("cancelled".equals(result.stopReason())) {
+        if (result.cancelled()) {
             err.println("dsv-studio: cancelled after " + result.stepsDone() + " steps; wrote what exists to " + out);
             return DsvCli.EXIT_CANCELLED;
         }

@@ -97,6 +97,7 @@ public final class KktJob {
         List<String> notes = new ArrayList<>();
         int recomputes = 0;
         String stopReason = null;
+        KktResult.Stop stop = null;
         int step = 0;
         double initialEntropy = Double.NaN;
         float[] lastLogits = new float[n * numClasses];
@@ -124,6 +125,7 @@ public final class KktJob {
             boolean refused = plan.refusal() != null;
             if (refused) {
                 stopReason = plan.refusal(); // no step runs; the result holds the untouched start
+                stop = KktResult.Stop.REFUSED;
             }
             chunk = Math.max(1, plan.chunk());
             int chunks = (n + chunk - 1) / chunk;
@@ -131,6 +133,7 @@ public final class KktJob {
             for (step = 0; !refused && step < config.steps(); step++) {
                 if (cancelled.getAsBoolean()) {
                     stopReason = "cancelled";
+                    stop = KktResult.Stop.CANCELLED;
                     break;
                 }
                 int activeCount = 0;
@@ -139,6 +142,7 @@ public final class KktJob {
                 }
                 if (activeCount == 0) {
                     stopReason = "every candidate was removed (all λ < 0) at step " + step;
+                    stop = KktResult.Stop.ALL_REMOVED;
                     break;
                 }
                 Augmenter.Draw[] draws = new Augmenter.Draw[chunks];
@@ -161,6 +165,7 @@ public final class KktJob {
                         }
                     }
                     if (outcome.nonFinite != null) {
+                        stop = KktResult.Stop.NON_FINITE;
                         stopReason = "stopped at step " + step + ": " + outcome.nonFinite
                                 + " was not finite twice in a row (the last finite state is kept)";
                         break;
@@ -203,7 +208,7 @@ public final class KktJob {
                 lastTerms == null ? null : lastLogits);
         double finalEntropy = candidates.stream().filter(cd -> !cd.removed()).mapToDouble(Candidate::entropy)
                 .average().orElse(Double.NaN);
-        return new KktResult(config, request.seed(), request.initLabel(), candidates, history, step, stopReason,
+        return new KktResult(config, request.seed(), request.initLabel(), candidates, history, step, stopReason, stop,
                 recomputes, wall, initialEntropy, finalEntropy, theta.stream().mapToLong(NDArray::size).sum(), names,
                 notes);
     }

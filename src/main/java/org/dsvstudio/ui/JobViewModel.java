@@ -230,7 +230,7 @@ public final class JobViewModel implements Workbench.RunListener {
         result.set(r);
         progress.set((double) r.stepsDone() / r.config().steps());
         status.set(summary(r)); // before the state, whose listeners read it
-        state.set(r.completed() ? State.DONE : "cancelled".equals(r.stopReason()) ? State.CANCELLED : State.STOPPED);
+        state.set(r.completed() ? State.DONE : r.cancelled() ? State.CANCELLED : State.STOPPED);
     }
 
     private void applyLatestIfAny() {
@@ -240,7 +240,7 @@ public final class JobViewModel implements Workbench.RunListener {
     }
 
     static String summary(KktResult r) {
-        String how = r.completed() ? "Done" : "cancelled".equals(r.stopReason()) ? "Cancelled (partial result kept)"
+        String how = r.completed() ? "Done" : r.cancelled() ? "Cancelled (partial result kept)"
                 : "Stopped: " + r.stopReason();
         return String.format(Locale.ROOT, "%s · %d steps in %.1f s · %d of %d kept · %.0f %% classified as their "
                         + "class · entropy %.2f → %.2f", how, r.stepsDone(), r.wallSeconds(), r.kept().size(),

@@ -98,6 +98,7 @@ class KktJobTest {
         AtomicInteger polls = new AtomicInteger();
         KktResult r = run(config(50, 64), 1, () -> polls.incrementAndGet() > 3, progress);
         assertEquals("cancelled", r.stopReason());
+        assertEquals(KktResult.Stop.CANCELLED, r.stop());
         assertEquals(3, r.stepsDone());
         assertEquals(3, progress.size());
         assertEquals(6, r.candidates().size());
@@ -145,6 +146,7 @@ class KktJobTest {
         });
         assertFalse(r.completed());
         assertTrue(r.stopReason().contains("primal was not finite twice in a row"), r.stopReason());
+        assertEquals(KktResult.Stop.NON_FINITE, r.stop());
         assertTrue(r.stepsDone() > 0 && r.stepsDone() < 50, "stopped mid-run at step " + r.stepsDone());
         assertEquals(1, r.nonFiniteRecomputes(), "the bad step was computed again once before stopping");
         KktProgress last = progress.get(progress.size() - 1);

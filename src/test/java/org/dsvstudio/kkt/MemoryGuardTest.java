@@ -79,5 +79,6 @@ class MemoryGuardTest {
         assertTrue(r.stopReason().startsWith("not enough memory: one candidate's step needs an estimated "),
                 r.stopReason());
         assertTrue(r.stopReason().contains("and only 1 MB is available"), r.stopReason());
+        assertEquals(KktResult.Stop.REFUSED, r.stop());
     }
 }

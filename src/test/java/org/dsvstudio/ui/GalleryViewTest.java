@@ -81,7 +81,7 @@ class GalleryViewTest {
                         predicted, new float[CLASSES.size()], probs, entropies[j], image));
             }
         }
-        return new KktResult(KktPresets.get("quick"), 7, "noise", candidates, List.of(), 200, null, 0, 1.5, 1.0,
+        return new KktResult(KktPresets.get("quick"), 7, "noise", candidates, List.of(), 200, null, null, 0, 1.5, 1.0,
                 0.4, 1000, List.of("fc.weight"), List.of());
     }
 
@@ -298,7 +298,7 @@ class GalleryViewTest {
             candidates.add(new Candidate(i, cls, target, random.nextDouble(), false, -1, cls, new float[10], probs,
                     random.nextDouble(), image));
         }
-        KktResult big = new KktResult(KktPresets.get("quick"), 1, "noise", candidates, List.of(), 200, null, 0, 1, 1,
+        KktResult big = new KktResult(KktPresets.get("quick"), 1, "noise", candidates, List.of(), 200, null, null, 0, 1, 1,
                 1, 10, List.of("fc.weight"), List.of());
         long[] nanos = new long[2];
         robot.interact(() -> {

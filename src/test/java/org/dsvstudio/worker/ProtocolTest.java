@@ -112,11 +112,12 @@ class ProtocolTest {
 
         Candidate c = new Candidate(0, 1, new float[] {0, 1}, 0.75, false, -1, 1, new float[] {-1, 2},
                 new float[] {0.05f, 0.95f}, 0.2, ODD);
-        KktResult r = new KktResult(KktPresets.get("quick"), 4, "noise", List.of(c), List.of(losses), 10, "cancelled",
+        KktResult r = new KktResult(KktPresets.get("quick"), 4, "noise", List.of(c), List.of(losses), 10, "cancelled", KktResult.Stop.CANCELLED,
                 0, 1.5, 0.7, 0.2, 640, List.of("fc.weight"), List.of("a note"));
         KktResult back = Protocol.body(trip(Protocol.RESULT, r), KktResult.class);
         assertEquals(r.config(), back.config());
         assertEquals(r.stopReason(), back.stopReason());
+        assertTrue(back.cancelled());
         assertEquals(r.notes(), back.notes());
         assertEquals(r.parameterNames(), back.parameterNames());
         assertEquals(c.lambda(), back.candidates().get(0).lambda());
