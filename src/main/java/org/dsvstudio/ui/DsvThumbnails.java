@@ -6,12 +6,10 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
-import javafx.scene.image.PixelWriter;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import javafx.scene.paint.Color;
 import org.dsvstudio.kkt.KktProgress;
 import org.dsvstudio.model.ModelCard;
 
@@ -107,17 +105,24 @@ public final class DsvThumbnails extends FlowPane {
         int h = card.height();
         int w = card.imageWidth();
         int plane = h * w;
-        WritableImage img = new WritableImage(w, h);
-        PixelWriter px = img.getPixelWriter();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int p = y * w + x;
-                Color c = card.channels() == 1 ? Color.gray(clamp(image01[p]))
-                        : Color.color(clamp(image01[p]), clamp(image01[plane + p]), clamp(image01[2 * plane + p]));
-                px.setColor(x, y, c);
-            }
+        // one ARGB buffer written at once: a Color object and a setColor call per pixel cost the FX thread
+        // tens of milliseconds per gallery (seen sampling its stack during a run)
+        int[] argb = new int[plane];
+        boolean gray = card.channels() == 1;
+        for (int p = 0; p < plane; p++) {
+            int r = byteOf(image01[p]);
+            int g = gray ? r : byteOf(image01[plane + p]);
+            int b = gray ? r : byteOf(image01[2 * plane + p]);
+            argb[p] = 0xff000000 | r << 16 | g << 8 | b;
         }
+        WritableImage img = new WritableImage(w, h);
+        img.getPixelWriter().setPixels(0, 0, w, h, javafx.scene.image.PixelFormat.getIntArgbInstance(), argb, 0, w);
         return img;
+    }
+
+    /** A pixel in [0, 1] as 0–255, as Color.gray / Color.color round it (NaN as black). */
+    private static int byteOf(float v) {
+        return (int) Math.round(clamp(v) * 255.0);
     }
 
     private static double clamp(float v) {

@@ -126,6 +126,25 @@ public final class Protocol {
         return MAPPER.createObjectNode();
     }
 
+    /**
+     * Builds and caches the mapper's serializers and deserializers for every request and reply body, so that the
+     * first call of each kind (e.g. on the UI thread) does not pay for the reflection.
+     */
+    static void prepare() {
+        Class<?>[] types = {Message.class, Failure.class, Fraction.class, WorkerServer.OpenRequest.class,
+                WorkerServer.GenerateRequest.class, WorkerServer.PlaneRequest.class, WorkerServer.PathRequest.class,
+                WorkerServer.MarginsRequest.class, WorkerServer.ExplainRequest.class,
+                WorkerServer.CompareRequest.class, org.dsvstudio.app.Workbench.ModelSummary.class,
+                org.dsvstudio.kkt.KktProgress.class, org.dsvstudio.kkt.KktRequest.class,
+                org.dsvstudio.kkt.KktResult.class, org.dsvstudio.explain.DecisionPlane.Result.class,
+                org.dsvstudio.explain.DecisionPath.Result.class, org.dsvstudio.app.Saliency.Prepared.class,
+                org.dsvstudio.app.Saliency.MapResult.class, org.dsvstudio.app.ModelComparison.Result.class};
+        for (Class<?> t : types) {
+            MAPPER.canSerialize(t);
+            MAPPER.canDeserialize(MAPPER.constructType(t));
+        }
+    }
+
     private static ObjectMapper build() {
         SimpleModule floats = new SimpleModule("dsv-floats");
         floats.addSerializer(float[].class, new FloatsOut());

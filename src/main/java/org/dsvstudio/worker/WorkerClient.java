@@ -137,6 +137,9 @@ public final class WorkerClient implements AutoCloseable {
 
     public WorkerClient(WorkerLaunch.Settings settings) {
         this.settings = settings;
+        // Jackson builds a type's (de)serializer on first use, by reflection, which took 90 ms of the FX thread
+        // on the first Generate (sampled); build them now, in the background
+        timers.execute(Protocol::prepare);
     }
 
     public WorkerLaunch.Settings settings() {

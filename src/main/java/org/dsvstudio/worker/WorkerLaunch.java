@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>a memory cap: the address-space limit (RLIMIT_AS, via {@code prlimit}) on the whole process, so a model
  *       that asks for more fails its allocation with a message instead of pushing the machine into swap or the
  *       kernel's OOM killer; and a Java heap cap ({@code -Xmx}, exit on heap exhaustion);</li>
+ *   <li>a lower scheduling priority ({@code nice -n 5}, {@code dsv.worker.nice}), so that a run using every core
+ *       leaves the window responsive;</li>
  *   <li>on Linux, a bubblewrap sandbox ({@code bwrap}): the whole file system read-only, writable only the
  *       worker's private folder (its temp files and crash logs), no network, its own process and IPC
  *       namespaces, killed with the app. Where bwrap is missing or cannot create namespaces, the worker runs
@@ -89,6 +91,11 @@ public final class WorkerLaunch {
     /** The command line of one worker whose private (writable) folder is privateDir. */
     static List<String> command(Settings s, Path privateDir) {
         List<String> cmd = new ArrayList<>();
+        int nice = Integer.getInteger("dsv.worker.nice", 5);
+        if (nice > 0 && onPath("nice")) {
+            // below the window in the scheduler: on a busy machine the FX thread gets a core first
+            cmd.addAll(List.of("nice", "-n", Integer.toString(nice)));
+        }
         if (s.addressSpaceBytes() > 0 && onPath("prlimit")) {
             cmd.addAll(List.of("prlimit", "--as=" + s.addressSpaceBytes(), "--"));
         }
