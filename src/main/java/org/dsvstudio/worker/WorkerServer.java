@@ -186,28 +186,31 @@ public final class WorkerServer {
     }
 
     private Workbench.ModelSummary open(OpenRequest r) {
-        DjlEngine engine = DjlEngine.start(device);
-        if (r.trustCode()) {
-            ModelCodeCheck.trust(r.path());
-        }
-        Classifier loaded = ModelLoader.load(r.path(), r.overrides() == null ? CardOverrides.NONE : r.overrides(),
-                engine.device());
+        Classifier loaded = load(r);
         if (current != null) {
             current.close();
         }
         current = loaded;
-        generation++;
-        return new Workbench.ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
-                engine.deviceNote(), engine.versionLine(), engine.startMillis(), generation);
+        return summary(loaded, ++generation);
     }
 
-    private String probe(OpenRequest r) {
+    /** Loads (code check, load, probe) the model a request names, trusting it when the user said so. */
+    private Classifier load(OpenRequest r) {
         DjlEngine engine = DjlEngine.start(device);
         if (r.trustCode()) {
             ModelCodeCheck.trust(r.path());
         }
-        try (Classifier c = ModelLoader.load(r.path(), r.overrides() == null ? CardOverrides.NONE : r.overrides(),
-                engine.device())) {
+        return ModelLoader.load(r.path(), r.overrides() == null ? CardOverrides.NONE : r.overrides(), engine.device());
+    }
+
+    private Workbench.ModelSummary summary(Classifier c, long number) {
+        DjlEngine engine = DjlEngine.start(device);
+        return new Workbench.ModelSummary(c.source(), c.card(), c.parameterCount(), c.sha256(), engine.deviceNote(),
+                engine.versionLine(), engine.startMillis(), number);
+    }
+
+    private String probe(OpenRequest r) {
+        try (Classifier c = load(r)) {
             return String.format(Locale.ROOT, "loads and runs: %,d parameters, %d classes, input %d×%d×%d",
                     c.parameterCount(), c.card().numClasses(), c.card().channels(), c.card().height(),
                     c.card().imageWidth());
@@ -316,19 +319,12 @@ public final class WorkerServer {
     }
 
     private Workbench.ModelSummary openSecond(OpenRequest r) {
-        DjlEngine engine = DjlEngine.start(device);
-        if (r.trustCode()) {
-            ModelCodeCheck.trust(r.path());
-        }
-        Classifier loaded = ModelLoader.load(r.path(), r.overrides() == null ? CardOverrides.NONE : r.overrides(),
-                engine.device());
+        Classifier loaded = load(r);
         if (second != null) {
             second.close();
         }
         second = loaded;
-        secondGeneration++;
-        return new Workbench.ModelSummary(loaded.source(), loaded.card(), loaded.parameterCount(), loaded.sha256(),
-                engine.deviceNote(), engine.versionLine(), engine.startMillis(), secondGeneration);
+        return summary(loaded, ++secondGeneration);
     }
 
     private ModelComparison.Result compare(CompareRequest r) {
