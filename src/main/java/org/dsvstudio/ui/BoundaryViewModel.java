@@ -124,11 +124,12 @@ public final class BoundaryViewModel {
     private final MainViewModel main;
     /** Margins already computed, per candidate object (a run's candidates are immutable). */
     private final Map<Candidate, Double> marginCache = new IdentityHashMap<>();
-    private Computation<?> planeJob;
+    /** The plane request: the latest one counts (see LatestRequest). */
+    private final LatestRequest<DecisionPlane.Result> planeTask = LatestRequest.onFxThread();
+    private int planeResolution;
     /** The path request: the latest one counts (see LatestRequest). */
     private final LatestRequest<DecisionPath.Result> pathTask = LatestRequest.onFxThread();
     private Computation<?> marginJob;
-    private long planeRequest;
     private long marginRequest;
     private JobViewModel followed;
     private final ChangeListener<KktResult> onResult = (obs, old, r) -> fillFromRun();
@@ -140,7 +141,25 @@ public final class BoundaryViewModel {
         }
         main.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));
         follow(main.jobs().selectedProperty().get());
-        // the path's request state, as the view reads it
+        // the plane's and the path's request state, as the view reads it
+        planeTask.busyProperty().addListener((obs, was, busy) -> {
+            planeBusy.set(busy);
+            if (!busy) {
+                planeStatus.set(""); // a success sets its own line right after
+            }
+        });
+        planeTask.progressProperty().addListener((obs, was, f) -> {
+            planeProgress.set(f.doubleValue());
+            if (planeTask.busyProperty().get()) {
+                planeStatus.set(String.format(Locale.ROOT, "computing %d×%d cells…", planeResolution,
+                        planeResolution));
+            }
+        });
+        planeTask.failureProperty().addListener((obs, was, message) -> {
+            if (message != null) {
+                planeMessage.set(message);
+            }
+        });
         pathTask.busyProperty().addListener((obs, was, busy) -> {
             pathBusy.set(busy);
             if (!busy) {
@@ -367,28 +386,19 @@ public final class BoundaryViewModel {
     }
 
     public void cancelPlane() {
-        if (planeJob != null) {
-            planeJob.requestCancel();
-            planeRequest++;
-            planeJob = null;
-            planeBusy.set(false);
-            planeStatus.set("");
+        if (planeTask.busyProperty().get()) {
+            planeTask.cancel();
             planeMessage.set("Cancelled: the plane shows the last finished grid.");
         }
     }
 
     private void requestPlane(DecisionPlane.Window window) {
-        if (planeJob != null) {
-            planeJob.requestCancel();
-        }
-        long mine = ++planeRequest;
         float[][] anchors = new float[3][];
         long generation = -1;
         for (int i = 0; i < 3; i++) {
             BoundaryImage image = slots[i].get();
             if (image == null) {
-                planeJob = null;
-                planeBusy.set(false);
+                planeTask.cancel();
                 planeMessage.set("Pick three images first: anchor " + "ABC".charAt(i) + " is empty. Choose an image"
                         + " above and press \u201cA\u201d, \u201cB\u201d or \u201cC\u201d.");
                 return;
@@ -405,43 +415,29 @@ public final class BoundaryViewModel {
             viewWindow.set(window);
         }
         planeMessage.set(null);
-        planeBusy.set(true);
-        planeProgress.set(0);
         int res = resolution.get();
-        planeStatus.set(QUEUED);
-        long[] startedAt = {System.nanoTime()};
-        Computation<DecisionPlane.Result> job = main.workbench().boundaries().plane(anchors, res, window,
-                generation, f -> Platform.runLater(() -> {
-                    if (mine == planeRequest) {
+        planeResolution = res;
+        long anchorsGeneration = generation;
+        java.util.concurrent.atomic.AtomicLong startedAt = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        planeTask.start(progress -> {
+            planeStatus.set(QUEUED);
+            Computation<DecisionPlane.Result> job = main.workbench().boundaries().plane(anchors, res, window,
+                    anchorsGeneration, f -> {
                         if (f == 0) {
-                            startedAt[0] = System.nanoTime();
+                            startedAt.set(System.nanoTime()); // it left the queue
                         }
-                        planeProgress.set(f);
-                        planeStatus.set(String.format(Locale.ROOT, "computing %d×%d cells…", res, res));
-                    }
-                }));
-        planeJob = job;
-        job.result().whenComplete((r, failure) -> Platform.runLater(() -> {
-            if (mine != planeRequest) {
-                return;
-            }
-            planeJob = null;
-            planeBusy.set(false);
-            if (failure != null) {
-                planeStatus.set("");
-                if (!(cause(failure) instanceof CancellationException)) {
-                    planeMessage.set(MainViewModel.message(failure));
-                }
-                return;
-            }
+                        progress.accept(f);
+                    });
+            return new LatestRequest.Handle<>(job.result(), job::requestCancel);
+        }, r -> {
             planeStatus.set(String.format(Locale.ROOT, "%d×%d cells in %.1f s", res, res,
-                    (System.nanoTime() - startedAt[0]) / 1e9));
+                    (System.nanoTime() - startedAt.get()) / 1e9));
             planeClassNames.set(card.classNames());
             plane.set(r);
             if (window == null || viewWindow.get() == null) {
                 viewWindow.set(r.window());
             }
-        }));
+        });
     }
 
     // ---------------------------------------------------------------- commands: path
