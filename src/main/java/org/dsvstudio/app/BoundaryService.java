@@ -48,7 +48,8 @@ public final class BoundaryService {
             long modelGeneration, java.util.function.DoubleConsumer progress) {
         String stale = models.stale(modelGeneration);
         return stale != null ? Computation.failed(new IllegalStateException(stale))
-                : calls.call(Protocol.PATH, new WorkerServer.PathRequest(p01, q01, points), "the path", WorkerCalls.fractions(progress),
+                : calls.call(Protocol.PATH, new WorkerServer.PathRequest(p01, q01, points), "the path",
+                        WorkerCalls.fractions(progress),
                         json -> Protocol.mapper().treeToValue(json, org.dsvstudio.explain.DecisionPath.Result.class),
                         false);
     }
@@ -63,7 +64,8 @@ public final class BoundaryService {
         String stale = models.stale(modelGeneration);
         return stale != null ? Computation.failed(new IllegalStateException(stale))
                 : calls.call(Protocol.MARGINS, new WorkerServer.MarginsRequest(List.copyOf(images01)), "the margins",
-                        WorkerCalls.fractions(progress), json -> Protocol.mapper().treeToValue(json, double[].class), false);
+                        WorkerCalls.fractions(progress), json -> Protocol.mapper().treeToValue(json, double[].class),
+                        false);
     }
 
 }

@@ -31,9 +31,9 @@ public final class CompareService {
      * this load succeeds); the current model stays as it is.
      */
     public CompletableFuture<ModelSummary> openSecond(Path path, CardOverrides overrides) {
-        return models.startEngine().thenComposeAsync(engine -> calls.call(Protocol.OPEN_SECOND, new WorkerServer.OpenRequest(path,
-                overrides, false), "opening " + path.getFileName(), e -> { },
-                json -> Protocol.mapper().treeToValue(json, ModelSummary.class), false).result(), WorkerCalls.WORKER_CALLS);
+        return models.startEngine().thenCompose(engine -> calls.call(Protocol.OPEN_SECOND,
+                new WorkerServer.OpenRequest(path, overrides, false), "opening " + path.getFileName(), e -> { },
+                json -> Protocol.mapper().treeToValue(json, ModelSummary.class), false).result());
     }
 
     /**

@@ -55,7 +55,8 @@ public final class ExplainService {
             return Computation.failed(new IllegalStateException("another model was opened since this image was"
                     + " prepared"));
         }
-        return calls.call(Protocol.EXPLAIN, new WorkerServer.ExplainRequest(input, requests), "the saliency maps", e -> {
+        return calls.call(Protocol.EXPLAIN, new WorkerServer.ExplainRequest(input, requests), "the saliency maps",
+                e -> {
             if (e.kind().equals(Protocol.PROGRESS)) {
                 each.accept(WorkerCalls.body(e, Saliency.MapResult.class));
             }

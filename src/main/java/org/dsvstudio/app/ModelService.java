@@ -72,8 +72,9 @@ public final class ModelService {
     public CompletableFuture<ModelSummary> open(Path path, CardOverrides overrides, boolean trustCode) {
         String what = "opening " + (path == null ? "the model" : path.getFileName());
         return startEngine()
-                .thenComposeAsync(engine -> calls.worker.call(Protocol.OPEN, new WorkerServer.OpenRequest(path, overrides,
-                        trustCode), m -> { }, calls.worker.settings().loadTimeout(), what).result(), WorkerCalls.WORKER_CALLS)
+                .thenComposeAsync(engine -> calls.worker.call(Protocol.OPEN, new WorkerServer.OpenRequest(path,
+                        overrides, trustCode), m -> { }, calls.worker.settings().loadTimeout(), what).result(),
+                        WorkerCalls.SENDER)
                 .thenApply(json -> {
                     ModelSummary w;
                     try {
@@ -103,8 +104,9 @@ public final class ModelService {
     public CompletableFuture<String> probe(Path path, CardOverrides overrides) {
         String what = "checking " + (path == null ? "the model" : path.getFileName());
         return startEngine()
-                .thenComposeAsync(engine -> calls.worker.call(Protocol.PROBE, new WorkerServer.OpenRequest(path, overrides,
-                        false), m -> { }, calls.worker.settings().loadTimeout(), what).result(), WorkerCalls.WORKER_CALLS)
+                .thenComposeAsync(engine -> calls.worker.call(Protocol.PROBE, new WorkerServer.OpenRequest(path,
+                        overrides, false), m -> { }, calls.worker.settings().loadTimeout(), what).result(),
+                        WorkerCalls.SENDER)
                 .thenApply(JsonNode::asText);
     }
 

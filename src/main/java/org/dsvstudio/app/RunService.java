@@ -42,7 +42,8 @@ public final class RunService {
             return Computation.failed(new IllegalStateException("another model was opened after this run was queued;"
                     + " queue it again"));
         }
-        return calls.call(Protocol.GENERATE, new WorkerServer.GenerateRequest(spec, models.workerModelSha()), "the run", m -> {
+        return calls.call(Protocol.GENERATE, new WorkerServer.GenerateRequest(spec, models.workerModelSha()), "the run",
+                m -> {
             switch (m.kind()) {
                 case Protocol.STARTED -> listener.started();
                 case Protocol.PROGRESS -> listener.progress(WorkerCalls.body(m, KktProgress.class));

@@ -36,6 +36,13 @@ final class WorkerCalls {
         return t;
     });
 
+    /** Sends requests to the worker, one after another in the order asked (see {@link #call}). */
+    static final ExecutorService SENDER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dsv-worker-sender");
+        t.setDaemon(true);
+        return t;
+    });
+
     final WorkerClient worker;
 
     WorkerCalls(WorkerClient worker) {
@@ -62,13 +69,11 @@ final class WorkerCalls {
      */
     <T> Computation<T> call(String op, Object body, String what, Consumer<Protocol.Message> events,
             Decoder<T> decoder, boolean nullWhenCancelled) {
-        WorkerClient.Call call;
-        try {
-            call = worker.call(op, body, events, null, what);
-        } catch (RuntimeException e) {
-            return Computation.failed(e);
-        }
-        CompletableFuture<T> result = call.result().handle((json, failure) -> {
+        // sent from one sender thread: in the order asked, and never on the caller's (the UI's) thread, which a
+        // worker (re)start would otherwise hold for half a second
+        CompletableFuture<WorkerClient.Call> sent = CompletableFuture.supplyAsync(
+                () -> worker.call(op, body, events, null, what), SENDER);
+        CompletableFuture<T> result = sent.thenCompose(WorkerClient.Call::result).handle((json, failure) -> {
             if (failure == null) {
                 try {
                     return decoder.decode(json);
@@ -76,8 +81,10 @@ final class WorkerCalls {
                     throw new UncheckedIOException("an unreadable answer from the compute process", e);
                 }
             }
-            Throwable c = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable c = failure;
+            while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+                c = c.getCause();
+            }
             if (c instanceof WorkerClient.WorkerException w && w.category() == Protocol.Category.CANCELLED) {
                 if (nullWhenCancelled) {
                     return null; // cancelled while queued: no result, as before the run ever started
@@ -86,7 +93,7 @@ final class WorkerCalls {
             }
             throw c instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(c);
         });
-        return new Computation<>(result, call::cancel);
+        return new Computation<>(result, () -> sent.thenAccept(WorkerClient.Call::cancel));
     }
     /** Progress events of a computation that reports fractions. */
     static Consumer<Protocol.Message> fractions(java.util.function.DoubleConsumer progress) {
