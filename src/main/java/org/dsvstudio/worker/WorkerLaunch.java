@@ -113,9 +113,18 @@ public final class WorkerLaunch {
                 "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-XX:ErrorFile=" + privateDir.resolve("hs_err_%p.log"),
                 "-Djava.io.tmpdir=" + privateDir, "-Djava.awt.headless=true",
                 "-DDJL_CACHE_DIR=" + DjlEngine.cacheDir(), "-Dfile.encoding=UTF-8"));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.dsvstudio.Launcher", "worker",
+        cmd.addAll(List.of("-cp", absoluteClassPath(), "org.dsvstudio.Launcher", "worker",
                 "--device", s.device().name().toLowerCase(Locale.ROOT)));
         return cmd;
+    }
+
+    /** This JVM's class path with every entry absolute (java -jar target/… gives a relative one). */
+    static String absoluteClassPath() {
+        List<String> entries = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            entries.add(e.isEmpty() ? e : Paths.get(e).toAbsolutePath().toString());
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     /** The environment the launcher script sets (the worker gets it whatever started the app). */
