@@ -301,7 +301,14 @@ public final class WorkerClient implements AutoCloseable {
                     ready.complete(null);
                     continue;
                 }
-                dispatch(m);
+                try {
+                    dispatch(m);
+                } catch (RuntimeException e) { // a listener's bug fails its call, not the reading of the others
+                    Call c = pending.remove(m.id());
+                    if (c != null) {
+                        c.result.completeExceptionally(e);
+                    }
+                }
             }
         } catch (IOException e) {
             // the pipe broke: the process is gone, handled below
