@@ -237,8 +237,8 @@ public final class MainViewModel {
     /** Where models run, for the model view: the compute process, its sandbox and its limits. */
     public String computeProcessNote() {
         var s = workbench.models().worker().settings();
-        return String.format(java.util.Locale.ROOT, "opening and DeepKKT runs: a separate compute process; sandbox"
-                + " %s; memory cap %.0f GB; load limit %d s",
+        return String.format(java.util.Locale.ROOT, "a separate compute process (the model's code runs only there);"
+                + " sandbox %s; memory cap %.0f GB; load limit %d s",
                 org.dsvstudio.worker.WorkerLaunch.sandboxNote(), s.addressSpaceBytes() / (double) (1L << 30),
                 s.loadTimeout().toSeconds());
     }
