@@ -277,7 +277,7 @@ public final class BoundaryTab extends BorderPane {
         if (f == null) {
             return;
         }
-        main.workbench().data().readImage01(f.toPath(), card).whenComplete((x, failure) -> Platform.runLater(() -> {
+        main.boundary().readImage01(f.toPath(), card).whenComplete((x, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 onError.accept("Could not read the image", MainViewModel.message(failure));
             } else {

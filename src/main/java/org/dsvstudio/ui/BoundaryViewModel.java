@@ -16,6 +16,8 @@ import javafx.beans.property.StringProperty;
 import javafx.beans.value.ChangeListener;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.dsvstudio.app.DataService;
+import org.dsvstudio.app.BoundaryService;
 import org.dsvstudio.app.Computation;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.explain.DecisionPath;
@@ -122,6 +124,8 @@ public final class BoundaryViewModel {
     private final ObservableList<BoundaryImage> dsvImages = FXCollections.observableArrayList();
 
     private final MainViewModel main;
+    private final BoundaryService boundaries;
+    private final DataService data;
     /** Margins already computed, per candidate object (a run's candidates are immutable). */
     private final Map<Candidate, Double> marginCache = new IdentityHashMap<>();
     /** The plane request: the latest one counts (see LatestRequest). */
@@ -134,8 +138,10 @@ public final class BoundaryViewModel {
     private JobViewModel followed;
     private final ChangeListener<KktResult> onResult = (obs, old, r) -> fillFromRun();
 
-    BoundaryViewModel(MainViewModel main) {
+    BoundaryViewModel(MainViewModel main, BoundaryService boundaries, DataService data) {
         this.main = main;
+        this.boundaries = boundaries;
+        this.data = data;
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new SimpleObjectProperty<>();
         }
@@ -385,6 +391,11 @@ public final class BoundaryViewModel {
         }
     }
 
+    /** An image file as pixels in [0, 1] at the model's input size (for an anchor or a path end). */
+    public java.util.concurrent.CompletableFuture<float[]> readImage01(java.nio.file.Path file, ModelCard card) {
+        return data.readImage01(file, card);
+    }
+
     public void cancelPlane() {
         if (planeTask.busyProperty().get()) {
             planeTask.cancel();
@@ -421,7 +432,7 @@ public final class BoundaryViewModel {
         java.util.concurrent.atomic.AtomicLong startedAt = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
         planeTask.start(progress -> {
             planeStatus.set(QUEUED);
-            Computation<DecisionPlane.Result> job = main.workbench().boundaries().plane(anchors, res, window,
+            Computation<DecisionPlane.Result> job = boundaries.plane(anchors, res, window,
                     anchorsGeneration, f -> {
                         if (f == 0) {
                             startedAt.set(System.nanoTime()); // it left the queue
@@ -461,7 +472,7 @@ public final class BoundaryViewModel {
         int points = pathPoints.get();
         pathTask.start(progress -> {
             pathStatus.set(QUEUED);
-            Computation<DecisionPath.Result> job = main.workbench().boundaries().path(p.image01(), q.image01(), points,
+            Computation<DecisionPath.Result> job = boundaries.path(p.image01(), q.image01(), points,
                     generation, progress::accept);
             return new LatestRequest.Handle<>(job.result(), job::requestCancel);
         }, r -> {
@@ -502,7 +513,7 @@ public final class BoundaryViewModel {
         marginStatus.set("reading " + realCount.get() + " real images…");
         List<float[]> dsvImages01 = rows.stream().map(r -> r.candidate().image01()).toList();
         long generation = job.model().generation();
-        main.workbench().data().realImages(realCount.get(), 1).whenComplete((real, readFailure) -> Platform.runLater(() -> {
+        data.realImages(realCount.get(), 1).whenComplete((real, readFailure) -> Platform.runLater(() -> {
             if (mine != marginRequest) {
                 return;
             }
@@ -515,7 +526,7 @@ public final class BoundaryViewModel {
             List<float[]> all = new ArrayList<>(dsvImages01);
             all.addAll(real.images01());
             marginStatus.set(QUEUED);
-            Computation<double[]> computation = main.workbench().boundaries().margins(all, generation,
+            Computation<double[]> computation = boundaries.margins(all, generation,
                     f -> Platform.runLater(() -> {
                         if (mine == marginRequest) {
                             marginProgress.set(f);
@@ -571,7 +582,7 @@ public final class BoundaryViewModel {
             return;
         }
         done.accept("computing…");
-        main.workbench().boundaries().margins(List.of(c.image01()), job.model().generation(), null).result()
+        boundaries.margins(List.of(c.image01()), job.model().generation(), null).result()
                 .whenComplete((d, failure) -> Platform.runLater(() -> {
                     if (failure != null) {
                         done.accept("— (" + MainViewModel.message(failure) + ")");

@@ -10,6 +10,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import org.dsvstudio.app.CompareService;
 import org.dsvstudio.app.ModelComparison;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.model.CardOverrides;
@@ -24,6 +25,7 @@ import java.util.List;
 public final class CompareViewModel {
 
     private final MainViewModel main;
+    private final CompareService comparison;
     private final ObjectProperty<Workbench.ModelSummary> second = new SimpleObjectProperty<>();
     private final ObjectProperty<ModelComparison.Result> result = new SimpleObjectProperty<>();
     private final StringProperty status = new SimpleStringProperty(
@@ -37,8 +39,9 @@ public final class CompareViewModel {
     private final ObjectProperty<JobViewModel> firstRun = new SimpleObjectProperty<>();
     private final ObjectProperty<JobViewModel> secondRun = new SimpleObjectProperty<>();
 
-    CompareViewModel(MainViewModel main) {
+    CompareViewModel(MainViewModel main, CompareService comparison) {
         this.main = main;
+        this.comparison = comparison;
         main.jobs().jobs().addListener((ListChangeListener<JobViewModel>) c -> {
             while (c.next()) {
                 for (JobViewModel job : c.getAddedSubList()) {
@@ -119,7 +122,7 @@ public final class CompareViewModel {
     public void openSecond(Path path) {
         busy.set(true);
         status.set("Loading " + path.getFileName() + " as model 2…");
-        main.workbench().comparison().openSecond(path, CardOverrides.NONE).whenComplete((m, failure) -> Platform.runLater(() -> {
+        comparison.openSecond(path, CardOverrides.NONE).whenComplete((m, failure) -> Platform.runLater(() -> {
             try {
                 secondLoaded(path, m, failure);
             } finally {
@@ -177,7 +180,7 @@ public final class CompareViewModel {
         busy.set(true);
         comparing = true;
         status.set("Classifying…");
-        main.workbench().comparison().compare(d1, d2).whenComplete((r, failure) -> Platform.runLater(() -> {
+        comparison.compare(d1, d2).whenComplete((r, failure) -> Platform.runLater(() -> {
             comparing = false;
             if (failure != null) {
                 status.set("Comparison failed: " + MainViewModel.message(failure));

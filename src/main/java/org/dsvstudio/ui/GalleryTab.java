@@ -126,7 +126,7 @@ public final class GalleryTab extends BorderPane {
         }
         detail.setNearestLoading();
         CompletableFuture<java.util.List<org.dsvstudio.app.NearestImages.Match>> f =
-                model.workbench().data().nearest(c.image01(), NEAREST);
+                model.nearest(c.image01(), NEAREST);
         f.whenComplete((matches, failure) -> Platform.runLater(() -> {
             if (mine != request) {
                 return;

@@ -224,6 +224,17 @@ public final class MainViewModel {
         jobs.selectedProperty().set(newest);
     }
 
+    /** The k training images of the attached data nearest to image01 (pixel space), in the background. */
+    public java.util.concurrent.CompletableFuture<java.util.List<org.dsvstudio.app.NearestImages.Match>> nearest(
+            float[] image01, int k) {
+        return workbench.data().nearest(image01, k);
+    }
+
+    /** Checks a card for a bare .pt (the card dialog's Check), in the compute process. */
+    public java.util.concurrent.CompletableFuture<String> probe(Path path, CardOverrides overrides) {
+        return workbench.models().probe(path, overrides);
+    }
+
     public void shutdown() {
         jobs.cancelAll();
         workbench.close();
@@ -272,7 +283,7 @@ public final class MainViewModel {
     /** The Boundaries tab's state (plane, path, margins), created on first use. */
     public BoundaryViewModel boundary() {
         if (boundary == null) {
-            boundary = new BoundaryViewModel(this);
+            boundary = new BoundaryViewModel(this, workbench.boundaries(), workbench.data());
         }
         return boundary;
     }
@@ -305,7 +316,7 @@ public final class MainViewModel {
     /** The Compare tab: a second model classifying the first one's DSVs and back. */
     public CompareViewModel compare() {
         if (compare == null) {
-            compare = new CompareViewModel(this);
+            compare = new CompareViewModel(this, workbench.comparison());
         }
         return compare;
     }

@@ -433,7 +433,7 @@ public final class MainWindow {
      */
     void openPath(Path path) {
         if (Files.isRegularFile(path) && !ModelLoader.hasCard(path)) {
-            CardDialog dialog = new CardDialog(path, CardOverrides.NONE, o -> model.workbench().models().probe(path, o));
+            CardDialog dialog = new CardDialog(path, CardOverrides.NONE, o -> model.probe(path, o));
             dialog.initOwner(stage);
             dialog.showAndWait().ifPresent(overrides -> {
                 sampleList.getSelectionModel().clearSelection();
