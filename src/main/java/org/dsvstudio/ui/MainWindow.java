@@ -62,7 +62,15 @@ public final class MainWindow {
     private final Label title = new Label("No model loaded");
     private final TabPane tabs = new TabPane();
     private GalleryTab gallery;
-    private Tab boundaryTab;
+    private Tab runTab;
+
+    /** One tab: its title, node id, View-menu shortcut (null: none) and content. */
+    private record TabSpec(String title, String id, String shortcut, javafx.scene.Node content) {
+    }
+
+    private Tab tab(String id) {
+        return tabs.getTabs().stream().filter(t -> id.equals(t.getId())).findFirst().orElseThrow();
+    }
     private Stage stage;
     private String lastNotification;
     private int errorNotifications;
@@ -86,22 +94,25 @@ public final class MainWindow {
         this.stage = stage;
         BorderPane root = new BorderPane();
         root.setId("root");
-        root.setTop(buildMenu());
         root.setLeft(buildModelPanel());
         gallery = new GalleryTab(model, this::notifyError);
-        Tab modelTab = new Tab("Model", buildDetails());
-        modelTab.setId("tabModel");
+        explainTab = new ExplainTab(model.explain());
         ScrollPane runScroll = new ScrollPane(new RunPanel(model));
         runScroll.setFitToWidth(true);
-        Tab runTab = new Tab("Run", runScroll);
-        runTab.setId("tabRun");
-        Tab galleryTab = new Tab("Gallery", gallery);
-        galleryTab.setId("tabGallery");
-        tabs.getTabs().addAll(modelTab, runTab, galleryTab);
-        // Boundaries: decision plane, path and margins
-        boundaryTab = new Tab("Boundaries", new BoundaryTab(model, this::notifyError));
-        boundaryTab.setId("tabBoundaries");
-        tabs.getTabs().add(boundaryTab);
+        // the tabs, in order, as data: the tab pane and the View menu are both made from this list
+        List<TabSpec> specs = List.of(new TabSpec("Model", "tabModel", "Ctrl+1", buildDetails()),
+                new TabSpec("Run", "tabRun", "Ctrl+2", runScroll),
+                new TabSpec("Gallery", "tabGallery", "Ctrl+3", gallery),
+                new TabSpec("Boundaries", "tabBoundaries", "Ctrl+B", new BoundaryTab(model, this::notifyError)),
+                new TabSpec("Explain", "tabExplain", null, explainTab),
+                new TabSpec("Compare", "tabCompare", null, new CompareTab(model)));
+        for (TabSpec spec : specs) {
+            Tab tab = new Tab(spec.title(), spec.content());
+            tab.setId(spec.id());
+            tabs.getTabs().add(tab);
+        }
+        runTab = tab("tabRun");
+        root.setTop(buildMenu(specs));
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         root.setCenter(tabs);
         root.setRight(new JobsPanel(model.jobs()));
@@ -140,8 +151,12 @@ public final class MainWindow {
                 e.consume();
             }
         });
-        installExplainTab(scene);
-        addCompareTab();
+        scene.getStylesheets().add(css("explain.css"));
+        gallery.setOnExplain((card, c) -> {
+            model.explain().showImage("DSV #" + c.index() + " · " + card.classNames().get(c.targetClass()),
+                    c.image01(), card);
+            tabs.getSelectionModel().select(tab("tabExplain"));
+        });
 
         model.loadedProperty().addListener((obs, old, summary) -> showSummary(summary));
         model.errorProperty().addListener((obs, old, message) -> {
@@ -212,7 +227,7 @@ public final class MainWindow {
         return visible && saved[2] >= 600 && saved[3] >= 400 ? saved : null;
     }
 
-    private MenuBar buildMenu() {
+    private MenuBar buildMenu(List<TabSpec> specs) {
         MenuItem openFolder = item("Open model folder…", "Ctrl+O", e -> chooseModelFolder());
         MenuItem openPt = item("Open TorchScript .pt…", "Ctrl+Shift+O", e -> choosePt());
         Menu recent = new Menu("Open recent");
@@ -236,8 +251,13 @@ public final class MainWindow {
             model.shutdown();
             stage.close();
         });
+        MenuItem explainImage = item("Explain image…", "Ctrl+I", e -> {
+            tabs.getSelectionModel().select(tab("tabExplain"));
+            explainTab.chooseImage(stage);
+        });
+        explainImage.setId("menuExplainImage");
         Menu file = new Menu("File", null, openFolder, openPt, recent, new SeparatorMenuItem(), attach, export,
-                new SeparatorMenuItem(), quit);
+                explainImage, new SeparatorMenuItem(), quit);
 
         MenuItem generate = item("Generate", "Ctrl+G", e -> model.generate());
         MenuItem cancel = new MenuItem("Cancel selected run");
@@ -250,9 +270,14 @@ public final class MainWindow {
         });
         Menu run = new Menu("Run", null, generate, cancel);
 
-        MenuItem showModel = item("Model", "Ctrl+1", e -> tabs.getSelectionModel().select(0));
-        MenuItem showRun = item("Run", "Ctrl+2", e -> tabs.getSelectionModel().select(1));
-        MenuItem showGallery = item("Gallery", "Ctrl+3", e -> tabs.getSelectionModel().select(2));
+        Menu view = new Menu("View");
+        for (TabSpec spec : specs) {
+            Tab tab = tab(spec.id());
+            MenuItem show = spec.shortcut() == null ? new MenuItem(spec.title())
+                    : item(spec.title(), spec.shortcut(), null);
+            show.setOnAction(e -> tabs.getSelectionModel().select(tab));
+            view.getItems().add(show);
+        }
         CheckMenuItem dark = new CheckMenuItem("Dark theme");
         dark.setId("menuDark");
         dark.setAccelerator(KeyCombination.keyCombination("Ctrl+T"));
@@ -261,9 +286,7 @@ public final class MainWindow {
             applyTheme(stage.getScene().getRoot(), on);
             prefs.setDarkTheme(on);
         });
-        MenuItem showBoundaries = item("Boundaries", "Ctrl+B", e -> tabs.getSelectionModel().select(boundaryTab));
-        Menu view = new Menu("View", null, showModel, showRun, showGallery, showBoundaries, new SeparatorMenuItem(),
-                dark);
+        view.getItems().addAll(new SeparatorMenuItem(), dark);
         MenuBar bar = new MenuBar(file, run, view);
         bar.setId("menuBar");
         return bar;
@@ -589,42 +612,9 @@ public final class MainWindow {
 
     private ExplainTab explainTab;
 
-    private void installExplainTab(Scene scene) {
-        explainTab = new ExplainTab(model.explain());
-        Tab tab = new Tab("Explain", explainTab);
-        tab.setId("tabExplain");
-        tabs.getTabs().add(tab);
-        scene.getStylesheets().add(css("explain.css"));
-        MenuItem explainImage = item("Explain image…", "Ctrl+I", e -> {
-            tabs.getSelectionModel().select(tab);
-            explainTab.chooseImage(stage);
-        });
-        explainImage.setId("menuExplainImage");
-        MenuBar bar = (MenuBar) ((BorderPane) scene.getRoot()).getTop();
-        Menu file = bar.getMenus().get(0);
-        int at = file.getItems().size() - 2; // before the separator above Quit
-        for (int i = 0; i < file.getItems().size(); i++) {
-            if ("Export gallery…".equals(file.getItems().get(i).getText())) {
-                at = i + 1;
-            }
-        }
-        file.getItems().add(Math.max(0, at), explainImage);
-        gallery.setOnExplain((card, c) -> {
-            model.explain().showImage("DSV #" + c.index() + " · " + card.classNames().get(c.targetClass()),
-                    c.image01(), card);
-            tabs.getSelectionModel().select(tab);
-        });
-    }
-
     /** The Explain tab (tests drive it through this). */
     ExplainTab explainTab() {
         return explainTab;
     }
 
-    /** The Compare tab (model 2 classifying model 1's DSVs and back), after the other tabs. */
-    private void addCompareTab() {
-        Tab compare = new Tab("Compare", new CompareTab(model));
-        compare.setId("tabCompare");
-        tabs.getTabs().add(compare);
-    }
 }
