@@ -17,6 +17,7 @@ import org.dsvstudio.kkt.KktProgress;
 import org.dsvstudio.kkt.KktRequest;
 import org.dsvstudio.kkt.KktResult;
 import org.dsvstudio.model.Classifier;
+import org.dsvstudio.model.ModelCard;
 import org.dsvstudio.model.ModelLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,6 +92,8 @@ public final class GenerateCommand implements Callable<Integer> {
         DjlEngine engine = common.startEngine();
         ProgressLine bar = new ProgressLine(err);
         KktResult result;
+        ModelCard[] card = new ModelCard[1];
+        DsvExport.Provenance[] provenance = new DsvExport.Provenance[1];
         try (SignalCancellation cancellation = new SignalCancellation(120)) {
             result = ComputeThread.get().call(() -> {
                 try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames), engine.device());
@@ -124,12 +127,19 @@ public final class GenerateCommand implements Callable<Integer> {
                     if (r.stepsDone() == 0 && r.stopReason() != null && !r.cancelled()) {
                         return r; // refused before the first step (e.g. memory): nothing worth writing
                     }
-                    DsvExport.write(out, r, c.card(), new DsvExport.Provenance(c.card().name(), c.source().toString(),
-                            c.sha256(), AppInfo.VERSION, engine.versionLine(), engine.deviceNote(),
-                            DsvCli.commandLine(), Instant.now().toString()));
+                    card[0] = c.card();
+                    provenance[0] = new DsvExport.Provenance(c.card().name(), c.source().toString(), c.sha256(),
+                            AppInfo.VERSION, engine.versionLine(), engine.deviceNote(), DsvCli.commandLine(),
+                            Instant.now().toString());
                     return r;
                 }
             });
+            bar.finish();
+            // written here, off the compute thread: exit after Ctrl-C waits for this (SignalCancellation) but
+            // gives a compute call only 5 s, which a large gallery's PNGs could outlast
+            if (provenance[0] != null) {
+                DsvExport.write(out, result, card[0], provenance[0]);
+            }
         } finally {
             bar.finish();
         }
