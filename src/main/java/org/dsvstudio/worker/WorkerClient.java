@@ -241,11 +241,13 @@ public final class WorkerClient implements AutoCloseable {
             return;
         }
         long t0 = System.nanoTime();
+        boolean sandboxed = false;
         try {
             privateDir = Files.createTempDirectory("dsv-worker-");
             log = privateDir.resolve("worker.log");
-            ProcessBuilder pb = new ProcessBuilder(WorkerLaunch.command(settings, privateDir))
-                    .redirectError(log.toFile());
+            List<String> command = WorkerLaunch.command(settings, privateDir);
+            sandboxed = command.contains("bwrap");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
             WorkerLaunch.environment(pb.environment());
             Process p;
             try {
@@ -277,11 +279,18 @@ public final class WorkerClient implements AutoCloseable {
             throw new WorkerException(Protocol.Category.INTERNAL, "interrupted while starting the compute process",
                     true);
         } catch (java.util.concurrent.ExecutionException e) { // the reader: it ended before it was ready
+            if (sandboxed) {
+                // bubblewrap ran its check but not the worker (a container's limits, say): say so and go on without
+                WorkerLaunch.sandboxFailed("bubblewrap could not start the compute process here (" + tail(log) + ")");
+                ensureRunning();
+                return;
+            }
             throw new WorkerException(Protocol.Category.INTERNAL, e.getCause().getMessage(), true);
         }
     }
 
     private void read(Process p, Path processLog, Path processDir, CompletableFuture<Void> ready) {
+        boolean wasReady = false;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
@@ -293,6 +302,7 @@ public final class WorkerClient implements AutoCloseable {
                     continue; // not a protocol line (a library printing to stdout): ignore it
                 }
                 if (m.kind().equals(Protocol.READY)) {
+                    wasReady = true;
                     int version = m.body() == null ? -1 : m.body().path("version").asInt(-1);
                     if (version != Protocol.VERSION) {
                         ready.completeExceptionally(new IOException("the compute process speaks protocol " + version
@@ -332,7 +342,8 @@ public final class WorkerClient implements AutoCloseable {
             }
         }
         deleteQuietly(processDir);
-        if (!onPurpose) { // first the notice, then the calls it failed (whose handlers may look for it)
+        // a process that never said ready is a failed start, which the starting call reports; not a death
+        if (!onPurpose && wasReady) { // first the notice, then the calls it failed (whose handlers may look for it)
             for (Consumer<String> l : deathListeners) {
                 l.accept(why);
             }

@@ -100,10 +100,7 @@ public final class WorkerLaunch {
             cmd.addAll(List.of("prlimit", "--as=" + s.addressSpaceBytes(), "--"));
         }
         if (s.sandbox() && bwrapUsable()) {
-            String dir = privateDir.toAbsolutePath().toString();
-            cmd.addAll(List.of("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--bind", dir, dir,
-                    "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--die-with-parent",
-                    "--new-session", "--"));
+            cmd.addAll(bwrap(privateDir));
         }
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx" + s.heapMegabytes() + "m");
@@ -127,9 +124,23 @@ public final class WorkerLaunch {
         return String.join(java.io.File.pathSeparator, entries);
     }
 
+    /** The sandbox: everything read-only, dir writable, no network, own process, IPC and host namespaces. */
+    private static List<String> bwrap(Path dir) {
+        String d = dir.toAbsolutePath().toString();
+        return List.of("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--bind", d, d,
+                "--unshare-net", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--die-with-parent",
+                "--new-session", "--");
+    }
+
     /** The environment the launcher script sets (the worker gets it whatever started the app). */
     static void environment(Map<String, String> env) {
         LaunchSettings.ENVIRONMENT.forEach(env::putIfAbsent);
+    }
+
+    /** A sandboxed worker did not start: run without bubblewrap from now on, and say why in the model view. */
+    static void sandboxFailed(String why) {
+        bwrapProblem = why;
+        bwrapWorks = false;
     }
 
     /** Whether workers run sandboxed here, and if not, why: for the model card view. */
@@ -153,9 +164,14 @@ public final class WorkerLaunch {
         } else if (!onPath("bwrap")) {
             bwrapProblem = "bubblewrap is not installed (apt-get install bubblewrap)";
         } else {
+            Path dir = null;
             try {
-                Process p = new ProcessBuilder("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-                        "--unshare-net", "--unshare-pid", "--die-with-parent", "true").redirectErrorStream(true).start();
+                // the very flags a worker gets, so that a sandbox which cannot start is found here and not by a
+                // worker that never says ready
+                dir = Files.createTempDirectory("dsv-bwrap-check-");
+                List<String> cmd = new ArrayList<>(bwrap(dir));
+                cmd.add("true");
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 String said = new String(p.getInputStream().readAllBytes()).strip();
                 ok = p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
                 if (!ok) {
@@ -166,6 +182,10 @@ public final class WorkerLaunch {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 bwrapProblem = "interrupted while trying bubblewrap";
+            } finally {
+                if (dir != null) {
+                    dir.toFile().delete();
+                }
             }
         }
         bwrapWorks = ok;
