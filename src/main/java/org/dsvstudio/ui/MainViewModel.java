@@ -196,8 +196,8 @@ public final class MainViewModel {
                 }
                 fail("Could not open " + path.getFileName(), message);
             } else {
+                showRunsOf(summary); // first: whoever hears of the new model finds its runs already selected
                 loaded.set(summary);
-                showRunsOf(summary);
                 status.set("Loaded " + summary.card().name() + " · " + summary.device());
                 if (!SampleModels.isSample(path)) {
                     recent.setAll(prefs.addRecent(path));

@@ -60,6 +60,7 @@ class UiStateTest {
 
         robot.interact(() -> window.openPath(TestSupport.sampleModel("resnet-fashion")));
         WindowTests.waitUntil(60, () -> "resnet-fashion".equals(title.getText()));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         assertNull(window.viewModel().jobs().selectedProperty().get(), "no run of resnet-fashion yet");
         robot.clickOn("#tabRun");
         assertEquals("No run selected", robot.lookup("#liveTitle").queryAs(Label.class).getText());
