@@ -120,12 +120,12 @@ class WorkerTest {
             Path convnet = TestSupport.sampleModel("convnet-fashion");
             bench.models().open(convnet, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
             long t0 = System.nanoTime();
-            Computation<KktResult> run = bench.runs().generate(RunSpec.noise(KktPresets.get("quick").withSteps(150), 2, 1), -1,
-                    p -> { });
+            RunSpec longRun = RunSpec.noise(KktPresets.get("quick").withSteps(300), 2, 1);
+            Computation<KktResult> run = bench.runs().generate(longRun, -1, p -> { });
             Workbench.ModelSummary reopened = bench.models().open(convnet, CardOverrides.NONE).get(120, TimeUnit.SECONDS);
             double waited = (System.nanoTime() - t0) / 1e9;
             assertTrue(waited > 3, "the open waited " + waited + " s behind the run: the case is not tested");
-            assertEquals(150, run.result().get(10, TimeUnit.SECONDS).stepsDone());
+            assertEquals(300, run.result().get(60, TimeUnit.SECONDS).stepsDone());
             assertEquals(2, reopened.generation());
             assertEquals(1, bench.models().worker().starts(), "nothing was killed");
         }
