@@ -1,19 +1,12 @@
 package org.dsvstudio.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.dsvstudio.app.Workbench.ModelSummary;
 import org.dsvstudio.model.CardOverrides;
-import org.dsvstudio.model.ModelCard;
 import org.dsvstudio.worker.Protocol;
-import org.dsvstudio.worker.WorkerClient;
 import org.dsvstudio.worker.WorkerServer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /** A second model beside the open one, and each classifying the other's DSVs (the Compare tab), in the worker. */
 public final class CompareService {

@@ -5,20 +5,13 @@ import org.dsvstudio.app.Workbench.RealImages;
 import org.dsvstudio.data.DatasetLoader;
 import org.dsvstudio.data.ImageDataset;
 import org.dsvstudio.data.Split;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.dsvstudio.app.Workbench.ModelSummary;
-import org.dsvstudio.model.CardOverrides;
 import org.dsvstudio.model.ModelCard;
-import org.dsvstudio.worker.Protocol;
-import org.dsvstudio.worker.WorkerClient;
-import org.dsvstudio.worker.WorkerServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /** Data folders and image files: plain Java, off the compute thread (no model involved). */
 public final class DataService {

@@ -6,7 +6,6 @@ import org.dsvstudio.engine.DjlEngine;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.dsvstudio.app.Workbench.ModelSummary;
 import org.dsvstudio.model.CardOverrides;
-import org.dsvstudio.model.ModelCard;
 import org.dsvstudio.worker.Protocol;
 import org.dsvstudio.worker.WorkerClient;
 import org.dsvstudio.worker.WorkerServer;
@@ -14,9 +13,7 @@ import org.dsvstudio.worker.WorkerServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * The model session: opening and checking models (in the worker, under its time limit), the open model as this

@@ -3,20 +3,9 @@ package org.dsvstudio.app;
 import org.dsvstudio.kkt.KktProgress;
 import org.dsvstudio.kkt.KktRequest;
 import org.dsvstudio.kkt.KktResult;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.dsvstudio.app.Workbench.ModelSummary;
-import org.dsvstudio.model.CardOverrides;
-import org.dsvstudio.model.ModelCard;
 import org.dsvstudio.worker.Protocol;
-import org.dsvstudio.worker.WorkerClient;
 import org.dsvstudio.worker.WorkerServer;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /** DeepKKT runs of the open model, in the worker, one after another. */
 public final class RunService {

@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Enumeration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -96,10 +94,7 @@ public final class ModelCodeCheck {
             if (!TRUSTED.isEmpty() && TRUSTED.contains(Hashing.sha256(file))) {
                 return;
             }
-            Set<String> defined = new HashSet<>();
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            List<? extends ZipEntry> all = java.util.Collections.list(entries);
-            for (ZipEntry e : all) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
                 String entry = e.getName();
                 boolean code = entry.contains("/code/") && entry.endsWith(".py");
                 boolean pickle = entry.endsWith(".pkl") || entry.endsWith(".debug_pkl");

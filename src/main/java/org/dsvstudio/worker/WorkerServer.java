@@ -1,6 +1,5 @@
 package org.dsvstudio.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.dsvstudio.app.AppInfo;
 import org.dsvstudio.app.RunExecutor;
 import org.dsvstudio.app.RunSpec;
