@@ -19,7 +19,7 @@ public final class RunService {
     }
 
     /**
-     * Queues a run. Runs execute one after another on the compute thread; one cancelled while still queued
+     * Queues a run. Runs execute one after another in the compute process; one cancelled while still queued
      * completes with null without touching the model.
      *
      * @param modelGeneration {@link ModelSummary#generation()} of the model the user queued it for, or -1 for

@@ -25,7 +25,7 @@ public final class Workbench implements AutoCloseable {
             String engine, long engineStartMillis, long generation) {
     }
 
-    /** What a queued run reports, on the compute thread. */
+    /** What a queued run reports: in the worker on its compute thread, in the app on the worker's reading thread. */
     public interface RunListener {
         /** The run left the queue and starts now. */
         default void started() {

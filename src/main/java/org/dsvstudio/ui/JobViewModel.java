@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One queued DeepKKT run as the window shows it. The compute thread reports into plain fields; at most one
+ * One queued DeepKKT run as the window shows it. The worker's reports arrive into plain fields; at most one
  * hop to the FX thread is pending at a time and it carries only the newest snapshot (plus the loss points
  * gathered since), so a fast run cannot flood the UI.
  */
@@ -62,7 +62,7 @@ public final class JobViewModel implements Workbench.RunListener {
     private final Workbench.ModelSummary model;
     private final ObjectProperty<State> state = new SimpleObjectProperty<>(State.QUEUED);
     private final DoubleProperty progress = new SimpleDoubleProperty(0);
-    private final StringProperty status = new SimpleStringProperty("waiting for the compute thread");
+    private final StringProperty status = new SimpleStringProperty("waiting for the compute process");
     private final ObjectProperty<KktProgress> snapshot = new SimpleObjectProperty<>();
     private final ObjectProperty<KktResult> result = new SimpleObjectProperty<>();
     private final StringProperty error = new SimpleStringProperty();
@@ -151,7 +151,7 @@ public final class JobViewModel implements Workbench.RunListener {
         }
     }
 
-    // Workbench.RunListener, on the compute thread
+    // Workbench.RunListener, on the worker client's reading thread
 
     @Override
     public void started() {
