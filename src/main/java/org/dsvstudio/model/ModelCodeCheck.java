@@ -67,7 +67,7 @@ public final class ModelCodeCheck {
         Path file = model;
         if (java.nio.file.Files.isDirectory(model)) {
             ModelCard card = ModelLoader.readCard(model.resolve(ModelCard.FILE_NAME));
-            file = ModelLoader.inside(model, card.weightsFile() == null ? "model.pt" : card.weightsFile());
+            file = ModelLoader.torchScriptWeights(model, card);
         }
         try {
             TRUSTED.add(Hashing.sha256(file));

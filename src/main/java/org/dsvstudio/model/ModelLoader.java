@@ -60,14 +60,18 @@ public final class ModelLoader {
             card = overrides.applyTo(card, card.name(), card.weightsFile());
         }
         if ("torchscript".equalsIgnoreCase(card.architecture())) {
-            String weights = card.weightsFile() == null ? "model.pt" : card.weightsFile();
-            return TorchScriptClassifier.load(inside(folder, weights), card, device);
+            return TorchScriptClassifier.load(torchScriptWeights(folder, card), card, device);
         }
         if (!Architectures.NAMES.contains(card.architecture().toLowerCase(Locale.ROOT))) {
             throw new ModelLoadException("model card names an unknown architecture '" + card.architecture()
                     + "' (known: torchscript, " + String.join(", ", Architectures.NAMES) + ")");
         }
         return BuiltinClassifier.load(folder, card, device);
+    }
+
+    /** The TorchScript file a model folder's card names ({@code model.pt} when it names none), inside the folder. */
+    static Path torchScriptWeights(Path folder, ModelCard card) {
+        return inside(folder, card.weightsFile() == null ? "model.pt" : card.weightsFile());
     }
 
     /**

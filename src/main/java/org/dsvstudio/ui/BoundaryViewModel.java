@@ -148,39 +148,33 @@ public final class BoundaryViewModel {
         main.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));
         follow(main.jobs().selectedProperty().get());
         // the plane's and the path's request state, as the view reads it
-        planeTask.busyProperty().addListener((obs, was, busy) -> {
-            planeBusy.set(busy);
-            if (!busy) {
-                planeStatus.set(""); // a success sets its own line right after
+        mirror(planeTask, planeBusy, planeProgress, planeMessage, planeStatus,
+                () -> String.format(Locale.ROOT, "computing %d×%d cells…", planeResolution, planeResolution));
+        mirror(pathTask, pathBusy, pathProgress, pathMessage, pathStatus, () -> "computing…");
+    }
+
+    /**
+     * Copies a request's state into the properties the view reads: busy and progress as they are, the status line
+     * cleared when it ends (a success sets its own right after) and "computing…" once it reports progress, a
+     * failure into the message.
+     */
+    private static void mirror(LatestRequest<?> task, BooleanProperty busy, DoubleProperty progress,
+            StringProperty message, StringProperty status, java.util.function.Supplier<String> computing) {
+        task.busyProperty().addListener((obs, was, now) -> {
+            busy.set(now);
+            if (!now) {
+                status.set("");
             }
         });
-        planeTask.progressProperty().addListener((obs, was, f) -> {
-            planeProgress.set(f.doubleValue());
-            if (planeTask.busyProperty().get()) {
-                planeStatus.set(String.format(Locale.ROOT, "computing %d×%d cells…", planeResolution,
-                        planeResolution));
+        task.progressProperty().addListener((obs, was, f) -> {
+            progress.set(f.doubleValue());
+            if (task.busyProperty().get() && f.doubleValue() > 0) {
+                status.set(computing.get());
             }
         });
-        planeTask.failureProperty().addListener((obs, was, message) -> {
-            if (message != null) {
-                planeMessage.set(message);
-            }
-        });
-        pathTask.busyProperty().addListener((obs, was, busy) -> {
-            pathBusy.set(busy);
-            if (!busy) {
-                pathStatus.set("");
-            }
-        });
-        pathTask.progressProperty().addListener((obs, was, f) -> {
-            pathProgress.set(f.doubleValue());
-            if (pathTask.busyProperty().get() && f.doubleValue() > 0) {
-                pathStatus.set("computing…");
-            }
-        });
-        pathTask.failureProperty().addListener((obs, was, message) -> {
-            if (message != null) {
-                pathMessage.set(message);
+        task.failureProperty().addListener((obs, was, failure) -> {
+            if (failure != null) {
+                message.set(failure);
             }
         });
     }
