@@ -474,9 +474,11 @@ public final class WorkerClient implements AutoCloseable {
     @Override
     public void close() {
         Process p;
+        Path dir;
         synchronized (this) {
             closed = true;
             p = process;
+            dir = privateDir;
             if (p != null) {
                 send(new Protocol.Message(0, Protocol.SHUTDOWN, null));
             }
@@ -490,6 +492,9 @@ public final class WorkerClient implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (dir != null) { // here too: the app may exit before the reading thread gets to it
+            deleteQuietly(dir);
         }
         timers.shutdownNow();
     }
