@@ -101,6 +101,17 @@ public final class WorkerClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Private folders of workers still running: deleted at the latest when the app exits (its workers end with it,
+     * and the reading threads that would delete them do not outlive the JVM).
+     */
+    private static final java.util.Set<Path> LIVE_DIRS = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(
+                () -> List.copyOf(LIVE_DIRS).forEach(WorkerClient::deleteQuietly), "dsv-worker-cleanup"));
+    }
+
     private static final Pattern CRASH = Pattern.compile("#\\s+(SIG[A-Z]+) \\(0x([0-9a-f]+)\\)");
 
     private final WorkerLaunch.Settings settings;
@@ -173,8 +184,8 @@ public final class WorkerClient implements AutoCloseable {
 
     /**
      * Sends a request. {@code timeout} (null = none) bounds the call from when the worker starts it (requests run
-     * one after another): past it the worker is killed and the call fails. An {@link Protocol#OPEN} that succeeds is remembered and replayed into a fresh worker
-     * before its first other call.
+     * one after another): past it the worker is killed and the call fails. An {@link Protocol#OPEN} that succeeds
+     * is remembered and replayed into a fresh worker before its first other call.
      */
     public synchronized Call call(String op, Object body, Consumer<Protocol.Message> events, Duration timeout,
             String what) {
@@ -244,6 +255,7 @@ public final class WorkerClient implements AutoCloseable {
         boolean sandboxed = false;
         try {
             privateDir = Files.createTempDirectory("dsv-worker-");
+            LIVE_DIRS.add(privateDir);
             log = privateDir.resolve("worker.log");
             List<String> command = WorkerLaunch.command(settings, privateDir);
             sandboxed = command.contains("bwrap");
@@ -357,6 +369,7 @@ public final class WorkerClient implements AutoCloseable {
 
     /** The worker's private folder (its temp files, log and crash reports) goes with it. */
     private static void deleteQuietly(Path dir) {
+        LIVE_DIRS.remove(dir);
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException | RuntimeException e) {
