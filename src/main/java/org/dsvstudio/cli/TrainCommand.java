@@ -8,6 +8,7 @@ import org.dsvstudio.engine.DjlEngine;
 import org.dsvstudio.model.Architectures;
 import org.dsvstudio.model.BuiltinClassifier;
 import org.dsvstudio.model.ModelCard;
+import org.dsvstudio.train.Adversary;
 import org.dsvstudio.train.ClassifierTrainer;
 import org.dsvstudio.train.EvalResult;
 import org.dsvstudio.train.Evaluator;
@@ -28,8 +29,9 @@ import java.util.concurrent.Callable;
 @Command(name = "train", description = "Train a built-in network from scratch and write a model folder.")
 public final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--arch", required = true, paramLabel = "convnet|resnet8|resnet20|resnet18",
-            description = "Architecture to train from scratch.")
+    @Option(names = "--arch", required = true, paramLabel = "ARCH",
+            description = "Architecture to train from scratch: convnet, convnet-bn (BatchNorm: sees contrast),"
+                    + " resnet8, resnet20, resnet18, vgg (small, BatchNorm), mlp or linear.")
     String arch;
 
     @Option(names = "--width", description = "ConvNet width (default 64).")
@@ -75,6 +77,19 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Measure accuracy on only the first N test images per class (0 = all).")
     int testLimit;
 
+    @Option(names = "--adversarial", paramLabel = "l2|linf",
+            description = "Train on PGD adversarial examples (Madry et al.) within an L2 or L∞ ball: a robust model,"
+                    + " whose DSVs read as objects rather than texture.")
+    String adversarial;
+
+    @Option(names = "--eps", defaultValue = "1.5",
+            description = "Radius of the adversarial ball in [0,1] pixel units (default ${DEFAULT-VALUE}; L∞: e.g. 0.1).")
+    double eps;
+
+    @Option(names = "--pgd-steps", defaultValue = "4",
+            description = "PGD steps per batch (default ${DEFAULT-VALUE}; step size 2.5·eps/steps).")
+    int pgdSteps;
+
     @Option(names = "--name", description = "Model name for the card (default: the folder name).")
     String name;
 
@@ -89,8 +104,16 @@ public final class TrainCommand implements Callable<Integer> {
         if (!Architectures.NAMES.contains(arch.toLowerCase(Locale.ROOT))) {
             throw new UserInputException("unknown --arch '" + arch + "' (choose one of " + Architectures.NAMES + ")");
         }
-        TrainConfig config = TrainConfig.sgd(arch.toLowerCase(Locale.ROOT), width, epochs, batchSize, lr, momentum,
-                weightDecay, shift, flip, seed, limit).validate();
+        TrainConfig standard = TrainConfig.sgd(arch.toLowerCase(Locale.ROOT), width, epochs, batchSize, lr, momentum,
+                weightDecay, shift, flip, seed, limit);
+        TrainConfig config;
+        try {
+            config = standard.withAdversary(adversarial == null ? null : Adversary.of(adversarial, eps, pgdSteps))
+                    .validate();
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
+        Adversary attack = config.adversary();
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         ImageDataset train = DatasetLoader.load(data, Split.TRAIN);
@@ -123,6 +146,22 @@ public final class TrainCommand implements Callable<Integer> {
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     err.printf("Measuring accuracy on %d test images…%n", testSet.size());
                     EvalResult result = Evaluator.evaluate(model, testSet);
+                    java.util.Map<String, Object> extra = null;
+                    if (attack != null) {
+                        err.printf("Measuring robust accuracy (%s) on %d test images…%n", attack.description(),
+                                testSet.size());
+                        EvalResult robust = Evaluator.robust(model, testSet, attack, seed, f -> { },
+                                cancellation::isCancelled);
+                        extra = new java.util.LinkedHashMap<>();
+                        java.util.Map<String, Object> figure = new java.util.LinkedHashMap<>();
+                        figure.put("attack", attack.description());
+                        figure.put("accuracy", Math.round(robust.accuracy() * 10000) / 10000.0);
+                        figure.put("samples", robust.samples());
+                        figure.put("perClassAccuracy", ClassifierTrainer.round4(robust.perClassAccuracy()));
+                        extra.put("robustAccuracy", figure);
+                        stdout.printf(Locale.ROOT, "Robust accuracy %.2f %% (%s) on %d images%n",
+                                100 * robust.accuracy(), attack.description(), robust.samples());
+                    }
                     ModelCard.Provenance provenance = new ModelCard.Provenance(DsvCli.commandLine(), seed,
                             config.optimizerDescription(), lr, config.scheduleDescription(),
                             batchSize, weightDecay, epochs, config.augmentationDescription(), trainSet.size(),
@@ -132,7 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
                     ModelCard finished = new ModelCard(card.name(), card.architecture(), card.width(),
                             card.weightsFile(), card.inputShape(), card.classNames(), card.mean(), card.std(),
                             testSet.name(), result.accuracy(), result.samples(), ClassifierTrainer.round4(result.perClassAccuracy()),
-                            provenance, null);
+                            provenance, extra);
                     model.save(out, finished);
                     stdout.printf(Locale.ROOT, "Test accuracy %.2f %% on %d images; wrote %s (%.0f s)%n",
                             100 * result.accuracy(), result.samples(), out, seconds);

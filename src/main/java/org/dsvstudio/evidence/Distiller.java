@@ -45,7 +45,7 @@ public final class Distiller {
 
         TrainConfig trainConfig(long seed) {
             return new TrainConfig(architecture, width, epochs, batchSize, learningRate, 0.9, "adam", false,
-                    weightDecay, shiftPixels, false, seed, 0).validate();
+                    weightDecay, shiftPixels, false, seed, 0, null).validate();
         }
     }
 

@@ -23,7 +23,14 @@ import java.util.Map;
 public final class Architectures {
 
     /** Names accepted by {@code train --arch}. */
-    public static final List<String> NAMES = List.of("convnet", "resnet8", "resnet20", "resnet18", "linear");
+    public static final List<String> NAMES = List.of("convnet", "convnet-bn", "resnet8", "resnet20", "resnet18", "vgg",
+            "mlp", "linear");
+
+    /** Architectures whose card carries a width (the ConvNets). */
+    public static boolean hasWidth(String architecture) {
+        String arch = architecture.toLowerCase(Locale.ROOT);
+        return arch.equals("convnet") || arch.equals("convnet-bn");
+    }
 
     public static final int DEFAULT_CONVNET_WIDTH = 64;
 
@@ -35,7 +42,13 @@ public final class Architectures {
         String arch = architecture.toLowerCase(Locale.ROOT);
         switch (arch) {
             case "convnet":
-                return convNet(width == null ? DEFAULT_CONVNET_WIDTH : width, 3, numClasses);
+                return convNet(width == null ? DEFAULT_CONVNET_WIDTH : width, 3, numClasses, false);
+            case "convnet-bn":
+                return convNet(width == null ? DEFAULT_CONVNET_WIDTH : width, 3, numClasses, true);
+            case "vgg":
+                return smallVgg(numClasses);
+            case "mlp":
+                return mlp(numClasses);
             case "resnet8":
                 return cifarResNet(1, numClasses);
             case "resnet20":
@@ -63,9 +76,16 @@ public final class Architectures {
         String arch = architecture.toLowerCase(Locale.ROOT);
         switch (arch) {
             case "convnet":
+            case "convnet-bn":
                 for (int i = 0; i < 3; i++) {
                     layers.put("conv" + (i + 1), 4 * i + 2);
                 }
+                return layers;
+            case "vgg":
+                layers.put("conv1", 2);
+                layers.put("conv2", 5);
+                layers.put("conv3", 9);
+                layers.put("conv4", 12);
                 return layers;
             case "resnet8":
             case "resnet20":
@@ -81,6 +101,7 @@ public final class Architectures {
                 }
                 return layers;
             }
+            case "mlp":
             case "linear":
                 return layers;
             default:
@@ -91,20 +112,50 @@ public final class Architectures {
 
     /**
      * The dataset-distillation ConvNet: depth × [conv 3×3 (width), instance norm, ReLU, avg-pool 2], then a
-     * linear layer on the flattened features.
+     * linear layer on the flattened features. With {@code batchNorm} the instance norm is a BatchNorm instead:
+     * in evaluation that is a fixed affine map, so the network sees an image's contrast, which instance norm
+     * right after the first convolution erases (legible DSVs need a model that cares about contrast).
      */
-    public static Block convNet(int width, int depth, int numClasses) {
+    public static Block convNet(int width, int depth, int numClasses, boolean batchNorm) {
         SequentialBlock net = new SequentialBlock();
         for (int i = 0; i < depth; i++) {
             net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
                     .setFilters(width).build());
-            net.add(new InstanceNorm());
+            net.add(batchNorm ? batchNorm() : new InstanceNorm());
             net.add(Activation.reluBlock());
             net.add(Pool.avgPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }
         net.add(Blocks.batchFlattenBlock());
         net.add(Linear.builder().setUnits(numClasses).build());
         return net;
+    }
+
+    /**
+     * A small VGG (BatchNorm, max-pooling, a hidden dense layer): 2 × [conv 32, conv 32, max-pool 2], then
+     * 2 × [conv 64 …], dense 128, ReLU, dense K. Another kind of network than the sample models, for judging
+     * DSVs it did not make.
+     */
+    public static Block smallVgg(int numClasses) {
+        SequentialBlock net = new SequentialBlock();
+        for (int filters : new int[] {32, 64}) {
+            for (int i = 0; i < 2; i++) {
+                net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                        .setFilters(filters).build()).add(batchNorm()).add(Activation.reluBlock());
+            }
+            net.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        }
+        net.add(Blocks.batchFlattenBlock());
+        net.add(Linear.builder().setUnits(128).build()).add(Activation.reluBlock());
+        net.add(Linear.builder().setUnits(numClasses).build());
+        return net;
+    }
+
+    /** A multilayer perceptron on the flattened pixels: 256-256 ReLU hidden units, no convolutions. */
+    public static Block mlp(int numClasses) {
+        return new SequentialBlock().add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(256).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(256).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(numClasses).build());
     }
 
     /**

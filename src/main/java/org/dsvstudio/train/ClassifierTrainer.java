@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import org.dsvstudio.data.ImageDataset;
+import org.dsvstudio.engine.AutogradBridge;
 import org.dsvstudio.model.Architectures;
 import org.dsvstudio.model.BuiltinClassifier;
 import org.dsvstudio.model.ModelCard;
@@ -45,7 +46,7 @@ public final class ClassifierTrainer {
      */
     public static ModelCard freshCard(TrainConfig config, ImageDataset train, String name, String dataName) {
         double[][] stats = train.channelMeanStd();
-        return new ModelCard(name, config.architecture(), "convnet".equals(config.architecture())
+        return new ModelCard(name, config.architecture(), Architectures.hasWidth(config.architecture())
                 ? (config.width() == null ? Architectures.DEFAULT_CONVNET_WIDTH : config.width()) : null,
                 BuiltinClassifier.WEIGHTS_FILE, new int[] {train.channels(), train.height(), train.width()},
                 train.classNames(), round4(stats[0]), round4(stats[1]), dataName, null, null, null, null, null)
@@ -87,6 +88,13 @@ public final class ClassifierTrainer {
         }
         Engine engine = Engine.getEngine("PyTorch");
         Random random = new Random(config.seed());
+        try (AutogradBridge bridge = config.adversary() == null ? null : AutogradBridge.load()) {
+            epochs(model, train, card, params, velocity, second, engine, random, bridge);
+        }
+    }
+
+    private void epochs(BuiltinClassifier model, ImageDataset train, ModelCard card, List<NDArray> params,
+            List<NDArray> velocity, List<NDArray> second, Engine engine, Random random, AutogradBridge bridge) {
         int n = train.size();
         int stepsPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
         long totalSteps = (long) stepsPerEpoch * config.epochs();
@@ -110,6 +118,9 @@ public final class ClassifierTrainer {
                     NDArray x = Batches.augmented(train, order, from, to, card, config.shiftPixels(),
                             config.flip(), random, scope);
                     NDArray y = Batches.labels(train, order, from, to, scope);
+                    if (bridge != null) {
+                        x = config.adversary().perturb(model, bridge, x, y, random, scope);
+                    }
                     float ce;
                     long hits;
                     try (GradientCollector collector = engine.newGradientCollector()) {

@@ -57,6 +57,40 @@ public final class Evaluator {
         return summarize(card.classNames(), confusion, done);
     }
 
+    /**
+     * Accuracy on adversarial versions of data's images: each batch perturbed by {@code attack} against this
+     * classifier (labels = the true classes), then classified. Seeded, so a figure can be reproduced.
+     */
+    public static EvalResult robust(Classifier classifier, ImageDataset data, Adversary attack, long seed,
+            DoubleConsumer progress, BooleanSupplier cancelled) {
+        var card = classifier.card();
+        int k = card.numClasses();
+        int[][] confusion = new int[k][k];
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Random random = new java.util.Random(seed);
+        int done = 0;
+        try (org.dsvstudio.engine.AutogradBridge bridge = org.dsvstudio.engine.AutogradBridge.load()) {
+            for (int from = 0; from < order.length && !cancelled.getAsBoolean(); from += BATCH) {
+                int to = Math.min(order.length, from + BATCH);
+                try (NDManager step = classifier.manager().newSubManager()) {
+                    NDArray x = Batches.images(data, order, from, to, card, step);
+                    NDArray y = Batches.labels(data, order, from, to, step);
+                    NDArray adversarial = attack.perturb(classifier, bridge, x, y, random, step);
+                    long[] p = classifier.logits(adversarial, false).argMax(1).toLongArray();
+                    for (int i = 0; i < p.length; i++) {
+                        confusion[data.label(order[from + i])][(int) p[i]]++;
+                    }
+                }
+                done = to;
+                progress.accept((double) to / order.length);
+            }
+        }
+        return summarize(card.classNames(), confusion, done);
+    }
+
     static EvalResult summarize(java.util.List<String> classNames, int[][] confusion, int samples) {
         int k = confusion.length;
         double[] perClass = new double[k];

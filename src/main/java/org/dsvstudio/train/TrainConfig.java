@@ -17,6 +17,7 @@ package org.dsvstudio.train;
  * @param flip random horizontal flips (off for digits)
  * @param seed seeds initialization, shuffling and augmentation
  * @param limit use only the first {@code limit} training images per class (0 = all): smoke tests, quick looks
+ * @param adversary train on PGD adversarial examples of each batch instead of the batch (null = standard)
  */
 public record TrainConfig(
         String architecture,
@@ -31,7 +32,8 @@ public record TrainConfig(
         int shiftPixels,
         boolean flip,
         long seed,
-        int limit) {
+        int limit,
+        Adversary adversary) {
 
     public TrainConfig validate() {
         if (epochs <= 0) {
@@ -55,6 +57,9 @@ public record TrainConfig(
         if (shiftPixels < 0 || limit < 0) {
             throw new IllegalArgumentException("--shift and --limit must be ≥ 0");
         }
+        if (adversary != null) {
+            adversary.validate();
+        }
         return this;
     }
 
@@ -62,7 +67,13 @@ public record TrainConfig(
     public static TrainConfig sgd(String architecture, Integer width, int epochs, int batchSize, double learningRate,
             double momentum, double weightDecay, int shiftPixels, boolean flip, long seed, int limit) {
         return new TrainConfig(architecture, width, epochs, batchSize, learningRate, momentum, "sgd", true,
-                weightDecay, shiftPixels, flip, seed, limit);
+                weightDecay, shiftPixels, flip, seed, limit, null);
+    }
+
+    /** The same recipe on adversarial examples. */
+    public TrainConfig withAdversary(Adversary adversary) {
+        return new TrainConfig(architecture, width, epochs, batchSize, learningRate, momentum, optimizer, cosine,
+                weightDecay, shiftPixels, flip, seed, limit, adversary);
     }
 
     public boolean adam() {
@@ -79,6 +90,7 @@ public record TrainConfig(
 
     public String augmentationDescription() {
         String s = shiftPixels > 0 ? "random shift ±" + shiftPixels + " px" : "none";
-        return flip ? s + ", horizontal flip" : s;
+        s = flip ? s + ", horizontal flip" : s;
+        return adversary == null ? s : s + "; trained on " + adversary.description() + " adversarial examples";
     }
 }

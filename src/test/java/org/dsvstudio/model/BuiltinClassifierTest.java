@@ -29,9 +29,9 @@ class BuiltinClassifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"convnet", "resnet8", "resnet20", "resnet18"})
+    @ValueSource(strings = {"convnet", "convnet-bn", "resnet8", "resnet20", "resnet18", "vgg", "mlp"})
     void aSavedBuiltinModelLoadsBackWithIdenticalLogits(String arch, @TempDir Path dir) throws Exception {
-        ModelCard card = card(arch, "convnet".equals(arch) ? 16 : null);
+        ModelCard card = card(arch, arch.startsWith("convnet") ? 16 : null);
         float[][] both = compute(() -> {
             float[] before;
             try (BuiltinClassifier c = BuiltinClassifier.create(card, Device.cpu(), 3);
