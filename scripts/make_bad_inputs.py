@@ -99,6 +99,27 @@ class InfOut(Wrapped):
         return self.net(x) / 0.0
 
 
+class FirstRowOnly(Wrapped):
+    """Classifies only the first image of a batch and repeats its logits for every row."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x[:1]).expand(x.size(0), 10)
+
+
+class OneRow(Wrapped):
+    """Returns 1 x K whatever the batch size (it averages the batch away)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).mean(0, keepdim=True)
+
+
+class RowsMix(Wrapped):
+    """Normalizes each batch by its own mean, like BatchNorm left in training mode: rows depend on each other."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x - x.mean(0, keepdim=True) + 0.5)
+
+
 class NanLater(nn.Module):
     """Fine for its first `after` forward calls, NaN logits from then on: a run that goes bad mid-way."""
 
@@ -212,15 +233,15 @@ def idx_labels(path, labels):
         f.write(bytes(labels))
 
 
-def png(path):
-    # an 8x8 grey PNG, written by hand so the corpus needs no imaging library
+def png(path, side=8):
+    # a grey PNG (side x side), written by hand so the corpus needs no imaging library
     import zlib
-    raw = b"".join(b"\x00" + bytes([128] * 8) for _ in range(8))
+    raw = b"".join(b"\x00" + bytes([128] * side) for _ in range(side))
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
     with open(path, "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0))
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
                 + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
@@ -375,6 +396,70 @@ def main():
     case("image-folder-empty-class", "an image folder with a class folder holding no images",
          ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/images-empty-class"] + CARD_FLAGS,
          "{dir}/images-empty-class/dog: class 'dog' has no images", app="data")
+
+    # ---- round 2: data whose classes or images would silently give wrong results -----------------------
+    d = os.path.join(OUT, "images-other-names")
+    for cls in ["cat", "dog"]:
+        os.makedirs(os.path.join(d, cls))
+        png(os.path.join(d, cls, "1.png"), 28)
+    case("image-folder-class-names", "class folders named unlike any class of the model (once matched by position)",
+         ["evaluate", "{dir}/good.pt", "--data", "{dir}/images-other-names"] + CARD_FLAGS,
+         "the data's classes do not match the model's: no model class for 'cat', 'dog'. The data has 'cat', 'dog';"
+         " the model has '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'. Name each class folder after a model"
+         " class, or map them with --class-map FILE (one 'folder = model class' per line)")
+    with open(os.path.join(OUT, "class-map.txt"), "w") as f:
+        f.write("# folder = model class\ncat = 3\ndog = 5\n")
+    case("image-folder-class-map", "the same folders mapped to the model's classes by a --class-map file (must work)",
+         ["evaluate", "{dir}/good.pt", "--data", "{dir}/images-other-names", "--class-map", "{dir}/class-map.txt"]
+         + CARD_FLAGS, None)
+    with open(os.path.join(OUT, "class-map-garbled.txt"), "w") as f:
+        f.write("cat 3\n")
+    case("class-map-garbled", "a --class-map line without '='",
+         ["evaluate", "{dir}/good.pt", "--data", "{dir}/images-other-names", "--class-map",
+          "{dir}/class-map-garbled.txt"] + CARD_FLAGS,
+         "{dir}/class-map-garbled.txt: line 1 is not 'data class = model class': cat 3")
+    d = os.path.join(OUT, "images-truncated-png")
+    for cls in ["3", "5"]:
+        os.makedirs(os.path.join(d, cls))
+        png(os.path.join(d, cls, "1.png"), 28)
+    with open(os.path.join(d, "5", "1.png"), "rb") as f:
+        whole = f.read()
+    with open(os.path.join(d, "5", "1.png"), "wb") as f:
+        f.write(whole[:len(whole) - 20])
+    case("truncated-png", "a PNG cut off before its end among the images (once read as black rows)",
+         ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/images-truncated-png"] + CARD_FLAGS,
+         "{dir}/images-truncated-png/5/1.png: a PNG cut off before its end (no IEND chunk): the file is incomplete",
+         app="data")
+    case("explain-truncated-png", "explaining a truncated PNG (once explained as a black image, exit 0)",
+         ["explain", "{dir}/good.pt", "{dir}/images-truncated-png/5/1.png", "--out", "{tmp}/out"] + CARD_FLAGS,
+         "{dir}/images-truncated-png/5/1.png: a PNG cut off before its end (no IEND chunk): the file is incomplete")
+    d = os.path.join(OUT, "idx-no-images")
+    os.makedirs(d)
+    idx_images(os.path.join(d, "train-images-idx3-ubyte"), 0, 28, 28)
+    idx_labels(os.path.join(d, "train-labels-idx1-ubyte"), [])
+    case("idx-no-images", "IDX files holding 0 images (once 'Accuracy NaN %', exit 0)",
+         ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/idx-no-images"] + CARD_FLAGS,
+         "{dir}/idx-no-images: the train split holds no images", app="data")
+    case("boundary-huge-extent", "a plane window 1e300 times the anchors' span (once a 100 % one-class plane of NaN)",
+         ["boundary", "{dir}/good.pt", "--anchors", "{dir}/images-other-names/cat/1.png,{dir}/images-other-names/dog/1.png,{dir}/images-truncated-png/3/1.png", "--extent", "1e300", "--out", "{tmp}/out"] + CARD_FLAGS,
+         "--extent must be a number in (0, 1000], got 1.0E300")
+
+    # ---- round 2: models whose rows do not follow their images ---------------------------------------
+    script(FirstRowOnly, "first-row-only.pt")
+    case("first-row-only", "a model that classifies only the first image of a batch (once: DSVs with all-equal logits)",
+         ["info", "{dir}/first-row-only.pt"] + CARD_FLAGS,
+         "first-row-only.pt gives the same logits to two different images in one batch: it reads only the first"
+         " image (or none); DSV Studio needs one row of logits per image", app="open")
+    script(OneRow, "one-row.pt")
+    case("one-row", "a model that returns 1×K for any batch",
+         ["info", "{dir}/one-row.pt"] + CARD_FLAGS,
+         "one-row.pt returns shape (1, 10) for a batch of two images; DSV Studio needs one row of 10 logits per"
+         " image", app="open")
+    script(RowsMix, "rows-mix.pt")
+    case("rows-mix", "a model whose rows depend on each other (batch statistics, as BatchNorm in training mode)",
+         ["info", "{dir}/rows-mix.pt"] + CARD_FLAGS,
+         "rows-mix.pt gives an image other logits in a batch than alone: its rows depend on each other (BatchNorm"
+         " in training mode? save it after model.eval())", app="open")
 
     # ---- DeepKKT configuration ---------------------------------------------------------------------
     gen = ["generate", "{dir}/good.pt", "--steps", "1", "--out", "{tmp}/out"] + GEN_CARD_FLAGS

@@ -80,6 +80,11 @@ public final class DsvExport {
             summary.put("finalLosses", result.last());
             summary.put("stationarityRatioToLambdaZero", result.last().stationarityRatio());
         }
+        String warning = result.kktWarning();
+        summary.put("kktConditionsMet", warning == null);
+        if (warning != null) {
+            summary.put("kktWarning", warning);
+        }
         summary.put("stepsDone", result.stepsDone());
         summary.put("stopReason", result.stopReason());
         summary.put("nonFiniteRecomputes", result.nonFiniteRecomputes());
@@ -139,7 +144,8 @@ public final class DsvExport {
         int pad = 8;
         int maxCols = rows.values().stream().mapToInt(List::size).max().orElse(1);
         int width = Math.max(640, labelW + maxCols * (cellW + pad) + pad);
-        int headerH = 26;
+        String warning = result.kktWarning();
+        int headerH = warning == null ? 26 : 42;
         int height = headerH + rows.size() * (cellH + captionH + pad) + pad;
         BufferedImage out = new BufferedImage(width, Math.max(height, headerH + 20), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
@@ -153,6 +159,12 @@ public final class DsvExport {
             g.drawString(String.format(Locale.ROOT, "%s · %s · %d steps · seed %d · feasible %.0f %% · kept %d/%d",
                     card.name(), result.config().preset(), result.stepsDone(), result.seed(),
                     100 * result.primalFeasibility(), result.kept().size(), result.candidates().size()), pad, 18);
+            if (warning != null) {
+                g.setColor(new Color(170, 30, 30));
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+                int cut = warning.indexOf(", so λ");
+                drawClipped(g, "⚠ " + (cut > 0 ? warning.substring(0, cut) : warning), pad, 34, width - 2 * pad);
+            }
             Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
             Font label = new Font(Font.SANS_SERIF, Font.BOLD, 12);
             int y = headerH;

@@ -1,5 +1,6 @@
 package org.dsvstudio.app;
 
+import org.dsvstudio.data.ClassMatch;
 import org.dsvstudio.data.ImageDataset;
 import org.dsvstudio.engine.AutogradBridge;
 import org.dsvstudio.kkt.KktJob;
@@ -29,6 +30,10 @@ public final class RunExecutor {
         ModelCard card = model.card();
         int[] classes = spec.classes() != null ? spec.classes() : GenerationPlan.resolveClasses(card, null);
         ImageDataset images = spec.init() == GenerationPlan.Init.NOISE ? null : data.trainSplit(spec.data());
+        if (spec.init() == GenerationPlan.Init.REAL) {
+            // start images of class c must be images of the model's class c: image folders match by name
+            images = ClassMatch.toModel(images, card.classNames(), java.util.Map.of());
+        }
         KktRequest request = spec.start() != null
                 ? GenerationPlan.fromImage(card, classes, spec.perClass(), spec.mix(), spec.start(),
                         spec.startLabel(), spec.seed(), spec.config())

@@ -21,7 +21,7 @@ public final class StartImages {
         if (!Files.isRegularFile(file)) {
             throw new IOException("not a file: " + file);
         }
-        BufferedImage read = ImageIO.read(file.toFile());
+        BufferedImage read = org.dsvstudio.data.Images.read(file);
         if (read == null) {
             throw new IOException(file.getFileName() + " is not an image this app can read (PNG, JPEG, GIF, BMP)");
         }

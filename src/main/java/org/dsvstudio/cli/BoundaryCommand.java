@@ -58,7 +58,7 @@ public final class BoundaryCommand implements Callable<Integer> {
     int resolution;
 
     @Option(names = "--extent", defaultValue = "1.5", description = "Plane window side as a multiple of the anchors'"
-            + " span; > 1 leaves a margin around them (default ${DEFAULT-VALUE}).")
+            + " span; > 1 leaves a margin around them (default ${DEFAULT-VALUE}, at most 1000).")
     double extent;
 
     @Option(names = "--points", defaultValue = "101", description = "Path samples, both ends included (default"
@@ -91,8 +91,9 @@ public final class BoundaryCommand implements Callable<Integer> {
             throw new UserInputException("--resolution must be between 2 and " + DecisionPlane.MAX_RESOLUTION + ", got "
                     + resolution);
         }
-        if (plane && !(extent > 0 && Double.isFinite(extent))) {
-            throw new UserInputException("--extent must be a positive number, got " + extent);
+        if (plane && !(extent > 0 && extent <= DecisionPlane.MAX_EXTENT)) {
+            throw new UserInputException("--extent must be a number in (0, " + (int) DecisionPlane.MAX_EXTENT
+                    + "], got " + extent);
         }
         if (!plane && (points < 2 || points > DecisionPath.MAX_POINTS)) {
             throw new UserInputException("--points must be between 2 and " + DecisionPath.MAX_POINTS + ", got " + points);
@@ -243,7 +244,7 @@ public final class BoundaryCommand implements Callable<Integer> {
 
     /** The image as the model's normalized input; it must already have the model's size (no silent resizing). */
     private static float[] readImage(Path file, ModelCard card) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
+        BufferedImage img = org.dsvstudio.data.Images.read(file);
         if (img == null) {
             throw new UserInputException("not a PNG or JPEG image: " + file);
         }

@@ -52,6 +52,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     ClassNamesOption classNames;
 
     @Mixin
+    ClassMapOption classMap;
+
+    @Mixin
     CommonOptions common;
 
     @Spec
@@ -72,7 +75,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         ProgressLine bar = new ProgressLine(spec.commandLine().getErr());
         EvalResult result = ComputeThread.get().call(() -> {
             try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames), engine.device())) {
-                return Evaluator.evaluate(c, evalSet, f -> bar.update(f, "evaluating", f >= 1), () -> false);
+                return Evaluator.evaluate(c, classMap.align(evalSet, c.card().classNames()), f -> bar.update(f, "evaluating", f >= 1), () -> false);
             }
         });
         bar.finish();

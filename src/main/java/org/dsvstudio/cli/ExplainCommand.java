@@ -158,6 +158,7 @@ public final class ExplainCommand implements Callable<Integer> {
                 }
                 List<Map<String, Object>> list = new ArrayList<>();
                 Files.createDirectories(out);
+                java.util.Set<String> taken = new java.util.HashSet<>();
                 for (Path file : images) {
                     float[] x = ExplainImages.readNormalized(file, card);
                     int predicted = argMax(a, x);
@@ -165,8 +166,7 @@ public final class ExplainCommand implements Callable<Integer> {
                     float[] b = chosen == null ? null : a.baseline(chosen, x);
                     float[] attr = gradCam != null ? gradCam.compute(x, t, camLayer).map()
                             : attribute(a, x, b, t, card);
-                    String stem = file.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-                    Path png = out.resolve(stem + "-" + method + ".png");
+                    Path png = out.resolve(uniqueStem(file, taken) + "-" + method + ".png");
                     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                     ImageIO.write(gradCam != null ? ExplainImages.withOverlay(x, attr, card, 8)
                             : ExplainImages.sideBySide(x, attr, card, 8), "png", bytes);
@@ -206,6 +206,23 @@ public final class ExplainCommand implements Callable<Integer> {
         });
         lines.forEach(spec.commandLine().getOut()::println);
         return 0;
+    }
+
+    /**
+     * The name of an image's heat map: its name without extension; shirt.png and shirt.jpg (or two shirt.png of
+     * different folders) get distinct names, so that neither heat map overwrites the other.
+     */
+    static String uniqueStem(Path file, java.util.Set<String> taken) {
+        String name = file.getFileName().toString();
+        String stem = name.replaceFirst("\\.[^.]+$", "");
+        if (!taken.add(stem.toLowerCase(Locale.ROOT))) {
+            stem = name.replace('.', '_');
+            String base = stem;
+            for (int n = 2; !taken.add(stem.toLowerCase(Locale.ROOT)); n++) {
+                stem = base + "-" + n;
+            }
+        }
+        return stem;
     }
 
     private static GradCam gradCamFor(Classifier c, AutogradBridge bridge) {

@@ -82,6 +82,9 @@ public final class FaithfulnessCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    ClassMapOption classMap;
+
     @Spec
     CommandSpec spec;
 
@@ -103,7 +106,8 @@ public final class FaithfulnessCommand implements Callable<Integer> {
             r = ComputeThread.get().call(() -> {
                 try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames),
                         engine.device()); AutogradBridge bridge = AutogradBridge.load()) {
-                    return Faithfulness.run(c, bridge, train, test, dataName, dsvs, config, lambdaImages, lambdaSteps,
+                    return Faithfulness.run(c, bridge, classMap.align(train, c.card().classNames()),
+                            classMap.align(test, c.card().classNames()), dataName, dsvs, config, lambdaImages, lambdaSteps,
                             lambdaLr, marginImages, seed, ranking, (what, f) -> bar.update(f, what, f >= 1),
                             cancellation::isCancelled);
                 }

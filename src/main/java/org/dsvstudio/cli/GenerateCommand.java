@@ -76,6 +76,9 @@ public final class GenerateCommand implements Callable<Integer> {
     String classNames;
 
     @Mixin
+    ClassMapOption classMap;
+
+    @Mixin
     CommonOptions common;
 
     @Spec
@@ -106,7 +109,9 @@ public final class GenerateCommand implements Callable<Integer> {
                     }
                     // the app's run service: the same plan and job as a run queued in the window
                     RunSpec run = new RunSpec(config, classIndices, perClass, target, start, data, seed);
-                    KktResult r = RunExecutor.run(c, bridge, run, folder -> images, new Workbench.RunListener() {
+                    KktResult r = RunExecutor.run(c, bridge, run,
+                            folder -> start == GenerationPlan.Init.REAL ? classMap.align(images, c.card().classNames())
+                                    : images, new Workbench.RunListener() {
                         @Override
                         public void request(KktRequest request) {
                             err.printf(Locale.ROOT, "DeepKKT on %s: %d candidates, preset %s, %s distance on %s, %d"
@@ -154,6 +159,9 @@ public final class GenerateCommand implements Callable<Integer> {
                 result.wallSeconds(), result.last() == null ? Double.NaN : result.last().stationarity(),
                 result.last() == null ? Double.NaN : result.last().stationarityRatio(), result.initialMeanEntropy(),
                 result.finalMeanEntropy());
+        if (result.kktWarning() != null) {
+            err.println("dsv-studio: warning: " + result.kktWarning());
+        }
         if (result.cancelled()) {
             err.println("dsv-studio: cancelled after " + result.stepsDone() + " steps; wrote what exists to " + out);
             return DsvCli.EXIT_CANCELLED;

@@ -57,6 +57,9 @@ public final class KktCheckCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    ClassMapOption classMap;
+
     @Spec
     CommandSpec spec;
 
@@ -76,7 +79,7 @@ public final class KktCheckCommand implements Callable<Integer> {
                         AutogradBridge bridge = AutogradBridge.load()) {
                     Double mu = weightDecay != null ? weightDecay
                             : c.card().provenance() == null ? null : c.card().provenance().weightDecay();
-                    return KktDiagnostic.run(c, bridge, set, mu,
+                    return KktDiagnostic.run(c, bridge, classMap.align(set, c.card().classNames()), mu,
                             f -> bar.update(f, "gradients over " + set.size() + " training images", f >= 1),
                             cancellation::isCancelled);
                 }

@@ -62,6 +62,11 @@ public final class DatasetLoader {
             throw new DataFormatException("no IDX, CIFAR binary or image-folder data found in " + path
                     + " (expected e.g. train-images-idx3-ubyte.gz, data_batch_1.bin or one subfolder per class)");
         }
+        if (data.size() == 0) {
+            // an accuracy over no images is NaN, and a run from real images would have none to start from
+            throw new DataFormatException(path, "the " + split.name().toLowerCase(Locale.ROOT)
+                    + " split holds no images");
+        }
         return data;
     }
 

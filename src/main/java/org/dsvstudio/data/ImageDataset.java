@@ -22,6 +22,7 @@ public final class ImageDataset {
     private final int height;
     private final int width;
     private final List<String> classNames;
+    private final boolean namedByFolders;
 
     /**
      * Takes ownership of {@code pixels} (not copied, to avoid doubling the memory of large sets): the caller
@@ -32,6 +33,16 @@ public final class ImageDataset {
      */
     public ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
             List<String> classNames) {
+        this(name, pixels, labels, channels, height, width, classNames, false);
+    }
+
+    /**
+     * @param namedByFolders the class names are the user's folder names (an image folder), so they say which
+     *     class each image is; otherwise (IDX, CIFAR) the labels are numbers and the names only a convention
+     */
+    public ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
+            List<String> classNames, boolean namedByFolders) {
+        this.namedByFolders = namedByFolders;
         this.name = Objects.requireNonNull(name, "name");
         Objects.requireNonNull(pixels, "pixels");
         Objects.requireNonNull(labels, "labels");
@@ -165,7 +176,17 @@ public final class ImageDataset {
             System.arraycopy(pixels, i * n, px, j * n, n);
             lb[j] = labels[i];
         }
-        return new ImageDataset(name, px, lb, channels, height, width, classNames);
+        return new ImageDataset(name, px, lb, channels, height, width, classNames, namedByFolders);
+    }
+
+    /** Whether the class names come from the user's folders (see the constructor). */
+    public boolean namedByFolders() {
+        return namedByFolders;
+    }
+
+    /** The same images (shared, not copied) with labels and class names replaced. */
+    ImageDataset relabelled(int[] newLabels, List<String> newClassNames) {
+        return new ImageDataset(name, pixels, newLabels, channels, height, width, newClassNames, namedByFolders);
     }
 
     /** The first {@code perClass} images of each class in index order (or fewer if a class has fewer). */

@@ -35,7 +35,7 @@ public final class ImageFolderReader {
      * folders nested inside a class folder are ignored.
      *
      * <p>Channels: 1 if every image is grayscale, else 3 (gray images are expanded to RGB; alpha is dropped).
-     * Size: that of the first image in sorted order; other sizes are resized to it bilinearly.
+     * Size: the one most images have (read from the headers first); other sizes are resized to it bilinearly.
      *
      * @throws DataFormatException if there are no class folders, a class folder is empty, or a file cannot be
      *     decoded as an image
@@ -51,18 +51,29 @@ public final class ImageFolderReader {
         int width = 0;
         int height = 0;
         boolean allGray = true;
+        List<List<Path>> filesByClass = new ArrayList<>();
+        java.util.Map<Long, Integer> sizeCounts = new java.util.HashMap<>();
         for (Path classDir : classDirs) {
-            String className = classDir.getFileName().toString();
             List<Path> files = sortedChildren(classDir, false);
             if (files.isEmpty()) {
-                throw new DataFormatException(classDir, "class '" + className + "' has no images");
+                throw new DataFormatException(classDir, "class '" + classDir.getFileName() + "' has no images");
             }
+            filesByClass.add(files);
             for (Path file : files) {
+                int[] wh = Images.dimensions(file);
+                sizeCounts.merge(((long) wh[0] << 32) | wh[1], 1, Integer::sum);
+            }
+        }
+        // the size most images have (ties: the larger), not the first file's: one stray 1×1 image must not
+        // shrink all the others
+        long common = sizeCounts.entrySet().stream().max(java.util.Map.Entry.<Long, Integer>comparingByValue()
+                .thenComparing(java.util.Map.Entry.comparingByKey())).orElseThrow().getKey();
+        width = (int) (common >>> 32);
+        height = (int) common;
+        for (int c = 0; c < classDirs.size(); c++) {
+            String className = classDirs.get(c).getFileName().toString();
+            for (Path file : filesByClass.get(c)) {
                 BufferedImage image = decode(file);
-                if (images.isEmpty()) {
-                    width = image.getWidth();
-                    height = image.getHeight();
-                }
                 Decoded decoded = toPlanes(image, width, height);
                 allGray &= decoded.gray();
                 images.add(decoded);
@@ -82,7 +93,7 @@ public final class ImageFolderReader {
             images.set(i, null); // free each image as soon as it is copied
         }
         int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
-        return new ImageDataset(name, pixels, labelArray, channels, height, width, classNames);
+        return new ImageDataset(name, pixels, labelArray, channels, height, width, classNames, true);
     }
 
     /**
@@ -119,16 +130,7 @@ public final class ImageFolderReader {
     }
 
     private static BufferedImage decode(Path file) throws IOException {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new DataFormatException(file, "cannot decode image (" + e.getMessage() + ")", e);
-        }
-        if (image == null) {
-            throw new DataFormatException("not an image: " + file);
-        }
-        return image;
+        return Images.read(file);
     }
 
     /**

@@ -1,11 +1,126 @@
 package org.dsvstudio.data;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
-/** Converts images between the C·H·W float layout (pixels in [0,1]) and AWT images. */
+/** Reads image files safely; converts images between the C·H·W float layout (pixels in [0,1]) and AWT images. */
 public final class Images {
 
+    /** The largest image read (pixels): 8 192²; a classifier's input is far smaller, and decoding costs 4 B/pixel. */
+    public static final long MAX_PIXELS = 8192L * 8192L;
+
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+    private static final byte[] PNG_END = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 'B', '`', (byte) 0x82};
+
     private Images() {
+    }
+
+    /**
+     * Decodes an image file, refusing what ImageIO would silently get wrong or choke on: a PNG or JPEG cut off
+     * before its end (ImageIO returns the missing rows black, without an error) and images whose header
+     * declares more than {@link #MAX_PIXELS} (read from the header, before any pixel is decoded).
+     *
+     * @throws DataFormatException naming the file and what is wrong with it
+     */
+    public static BufferedImage read(Path file) throws IOException {
+        checkComplete(file);
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new DataFormatException(file, "cannot be opened as an image");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DataFormatException("not an image: " + file);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+                    throw new DataFormatException(file, "an image of " + w + "×" + h + " pixels (at most "
+                            + MAX_PIXELS + " pixels are read)");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new DataFormatException(file, "cannot decode image (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Width and height from the file's header, without decoding its pixels. */
+    public static int[] dimensions(Path file) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator()
+                    : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DataFormatException("not an image: " + file);
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new DataFormatException(file, "cannot decode image (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A PNG must end with its IEND chunk, a JPEG with its end-of-image marker (trailing zeros allowed). */
+    private static void checkComplete(Path file) throws IOException {
+        long size = Files.size(file);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            byte[] head = new byte[4];
+            if (size < 4 || f.read(head) < 4) {
+                return; // too short to be either; the decoder says what it is
+            }
+            int tailLength = (int) Math.min(size, 4096);
+            byte[] tail = new byte[tailLength];
+            f.seek(size - tailLength);
+            f.readFully(tail);
+            int end = tailLength;
+            while (end > 0 && tail[end - 1] == 0) {
+                end--; // some writers pad JPEGs with zeros
+            }
+            if (java.util.Arrays.equals(head, PNG_MAGIC)) {
+                if (!endsWith(tail, tailLength, PNG_END)) {
+                    throw new DataFormatException(file, "a PNG cut off before its end (no IEND chunk): the file is"
+                            + " incomplete");
+                }
+            } else if ((head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8) {
+                if (!endsWith(tail, end, new byte[] {(byte) 0xFF, (byte) 0xD9})) {
+                    throw new DataFormatException(file, "a JPEG cut off before its end (no end-of-image marker):"
+                            + " the file is incomplete");
+                }
+            }
+        }
+    }
+
+    private static boolean endsWith(byte[] data, int length, byte[] suffix) {
+        if (length < suffix.length) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length; i++) {
+            if (data[length - suffix.length + i] != suffix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A gray (C = 1) or RGB (C = 3) image; values are clamped to [0,1] and rounded to 8 bits. */

@@ -34,6 +34,9 @@ public final class DecisionPlane {
     /** Default window side as a multiple of the anchors' larger bounding-box side. */
     public static final double DEFAULT_EXTENT = 1.5;
 
+    /** The widest window: 1000 × the anchors' span already reaches inputs far outside any image's range. */
+    public static final double MAX_EXTENT = 1000;
+
     /** Largest accepted grid resolution (R² forward passes). */
     public static final int MAX_RESOLUTION = 2048;
 
@@ -168,6 +171,16 @@ public final class DecisionPlane {
             }
             double[] logits = Forward.logits(model, m * size == batch.length ? batch
                     : java.util.Arrays.copyOf(batch, m * size), m);
+            for (int j = 0; j < m * k; j++) {
+                if (!Double.isFinite(logits[j])) {
+                    // a plane of NaN logits would read as one class everywhere
+                    throw new IllegalArgumentException("the model's logits are NaN or infinite at plane point ("
+                            + String.format(java.util.Locale.ROOT, "%.3g, %.3g",
+                                    window.cellU((from + j / k) % resolution, resolution),
+                                    window.cellV((from + j / k) / resolution, resolution))
+                            + "), an input far outside the images' range: zoom in or use a smaller extent");
+                }
+            }
             for (int j = 0; j < m; j++) {
                 double[] p = Probabilities.softmax(logits, j * k, k);
                 int best = Probabilities.argMax(p);
@@ -198,8 +211,9 @@ public final class DecisionPlane {
 
         /** The square around the points' bounding box, its side {@code extent} × the box's larger side. */
         public static Window around(double[][] points, double extent) {
-            if (!(extent > 0) || !Double.isFinite(extent)) {
-                throw new IllegalArgumentException("extent must be a positive number, got " + extent);
+            if (!(extent > 0) || !(extent <= MAX_EXTENT)) {
+                throw new IllegalArgumentException("extent must be a number in (0, " + (int) MAX_EXTENT + "], got "
+                        + extent);
             }
             double uMin = Double.POSITIVE_INFINITY;
             double uMax = Double.NEGATIVE_INFINITY;

@@ -22,7 +22,7 @@ public final class ExplainImages {
             throw new IllegalArgumentException("images can be explained for 1- or 3-channel models, this one takes "
                     + card.channels());
         }
-        BufferedImage src = ImageIO.read(file.toFile());
+        BufferedImage src = org.dsvstudio.data.Images.read(file);
         if (src == null) {
             throw new DataFormatException("not an image: " + file);
         }

@@ -56,6 +56,44 @@ public record KktResult(KktConfig config, long seed, String initLabel, List<Cand
         return kept.isEmpty() ? Double.NaN : kept.stream().filter(Candidate::feasible).count() / (double) kept.size();
     }
 
+    /**
+     * Stationarity above this fraction of its λ = 0 value: the λ-weighted gradients explain too little of the
+     * weights for λ ≥ 0 to mark support vectors (user models ended at 0.63–0.8 and were called support vectors).
+     */
+    public static final double STATIONARITY_NOT_MET = 0.5;
+
+    /** Primal feasibility below this: too many kept candidates are not classified as their class. */
+    public static final double FEASIBILITY_NOT_MET = 0.9;
+
+    /**
+     * Whether the KKT conditions were approximately met, in words for the run summary, the gallery and
+     * dsvs.json: null when they were (or nothing ran), else what was not met and what to try.
+     */
+    public String kktWarning() {
+        LossTerms end = last();
+        if (end == null || kept().isEmpty()) {
+            return null;
+        }
+        double ratio = end.stationarityRatio();
+        double feasible = primalFeasibility();
+        List<String> missed = new java.util.ArrayList<>();
+        String advice = null;
+        if (!(ratio <= STATIONARITY_NOT_MET) && config.stationarityWeight() > 0) {
+            missed.add(String.format(java.util.Locale.ROOT, "stationarity ended at %.2f of its λ = 0 value", ratio));
+            advice = "more candidates per class, more steps, or stationarity on the head's weights only";
+        }
+        if (feasible < FEASIBILITY_NOT_MET) {
+            missed.add(String.format(java.util.Locale.ROOT, "only %.0f %% of kept candidates are classified as"
+                    + " their class", 100 * feasible));
+            advice = advice == null ? "more steps or a larger primal weight" : advice + "; more steps";
+        }
+        if (missed.isEmpty()) {
+            return null;
+        }
+        return "KKT conditions not approximately met: " + String.join(" and ", missed) + ", so λ ≥ 0 does not"
+                + " make these support vectors of the model. Try " + advice;
+    }
+
     public LossTerms last() {
         return history.isEmpty() ? null : history.get(history.size() - 1);
     }

@@ -161,7 +161,11 @@ public final class ModelLoader {
         }
     }
 
-    /** One forward pass on a zero image: the output must be 1×K with K = number of class names, finite. */
+    /**
+     * One forward pass on a zero image: the output must be 1×K with K = number of class names, finite. Then one on
+     * a batch of that image and a checkerboard: 2×K, rows different, the first row as alone (a model that reads
+     * only the first row, or mixes the rows, passes one image and gives every DSV of a run the same logits).
+     */
     static void probe(Classifier classifier) {
         ModelCard card = classifier.card();
         try (NDManager scope = classifier.manager().newSubManager()) {
@@ -196,6 +200,55 @@ public final class ModelLoader {
                             + " input: its weights or its code are broken");
                 }
             }
+            probeBatch(classifier, scope, name, values);
+        }
+    }
+
+    private static void probeBatch(Classifier classifier, NDManager scope, String name, float[] alone) {
+        ModelCard card = classifier.card();
+        int size = card.channels() * card.height() * card.imageWidth();
+        float[] pair = new float[2 * size];
+        for (int i = 0; i < size; i++) {
+            int x = i % card.imageWidth();
+            int y = i / card.imageWidth() % card.height();
+            pair[size + i] = ((x / 2 + y / 2) % 2 == 0) ? 1f : -1f;
+        }
+        NDArray logits;
+        try {
+            NDArray batch = scope.create(pair, new Shape(2, card.channels(), card.height(), card.imageWidth()))
+                    .toType(classifier.dataType(), false);
+            logits = classifier.logits(batch, false);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(name + " takes one image but fails on a batch of two ("
+                    + TorchScriptClassifier.cause(e.getMessage()) + "); DSV Studio runs batches", e);
+        }
+        Shape s = logits.getShape();
+        if (s.dimension() != 2 || s.get(0) != 2 || s.get(1) != card.numClasses()) {
+            throw new ModelLoadException(name + " returns shape " + s + " for a batch of two images; DSV Studio"
+                    + " needs one row of " + card.numClasses() + " logits per image");
+        }
+        float[] v = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        int k = card.numClasses();
+        double scale = 0;
+        double rowsApart = 0;
+        double firstMoved = 0;
+        for (int j = 0; j < k; j++) {
+            scale = Math.max(scale, Math.abs(alone[j]));
+            rowsApart = Math.max(rowsApart, Math.abs(v[j] - v[k + j]));
+            firstMoved = Math.max(firstMoved, Math.abs(v[j] - alone[j]));
+        }
+        for (float f : v) {
+            if (!Float.isFinite(f)) {
+                throw new ModelLoadException(name + " returns NaN or infinite logits for a batch of two images");
+            }
+        }
+        if (rowsApart <= 1e-6 * (1 + scale)) {
+            throw new ModelLoadException(name + " gives the same logits to two different images in one batch: it"
+                    + " reads only the first image (or none); DSV Studio needs one row of logits per image");
+        }
+        if (firstMoved > 1e-3 * (1 + scale)) {
+            throw new ModelLoadException(name + " gives an image other logits in a batch than alone: its rows"
+                    + " depend on each other (BatchNorm in training mode? save it after model.eval())");
         }
     }
 }

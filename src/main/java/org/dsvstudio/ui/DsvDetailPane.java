@@ -144,6 +144,14 @@ public final class DsvDetailPane extends VBox {
 
     /** Shows {@code c}, a candidate of a run of {@code card}'s model; the nearest-images section starts empty. */
     public void show(ModelCard newCard, Candidate c) {
+        show(newCard, c, true);
+    }
+
+    /**
+     * As {@link #show(ModelCard, Candidate)}; {@code kktMet} false when its run did not approximately meet the
+     * KKT conditions, where λ ≥ 0 alone does not make a support vector.
+     */
+    public void show(ModelCard newCard, Candidate c, boolean kktMet) {
         card = Objects.requireNonNull(newCard, "card");
         Objects.requireNonNull(c, "candidate");
         shown = c;
@@ -151,7 +159,8 @@ public final class DsvDetailPane extends VBox {
         title.setText("#" + c.index() + " · " + names.get(c.targetClass()));
         image.setImage(DsvThumbnails.toImage(c.image01(), card));
         lambda.setText(String.format(Locale.ROOT, "%.3g", c.lambda()));
-        status.setText(!c.removed() ? "kept (λ ≥ 0: a support vector)"
+        status.setText(!c.removed() ? kktMet ? "kept (λ ≥ 0: a support vector)"
+                : "kept (λ ≥ 0), but the run did not meet the KKT conditions: not a support vector yet"
                 : c.removedAtStep() >= 0 ? "removed at step " + c.removedAtStep() + " (λ fell below 0)"
                 : "removed (λ fell below 0)");
         predicted.setText(String.format(Locale.ROOT, "%s · %.1f %%", names.get(c.predicted()), 100 * c.confidence()));

@@ -112,7 +112,8 @@ public final class GalleryTab extends BorderPane {
             detail.clear();
             return;
         }
-        detail.show(shown.card(), c);
+        KktResult run = shown.resultProperty().get();
+        detail.show(shown.card(), c, run == null || run.kktWarning() == null);
         showMargin(c, mine);
         Workbench.AttachedData data = model.dataProperty().get();
         if (data == null) {

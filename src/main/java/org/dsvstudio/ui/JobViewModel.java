@@ -245,7 +245,8 @@ public final class JobViewModel implements Workbench.RunListener {
         return String.format(Locale.ROOT, "%s · %d steps in %.1f s · %d of %d kept · %.0f %% classified as their "
                         + "class · entropy %.2f → %.2f", how, r.stepsDone(), r.wallSeconds(), r.kept().size(),
                 r.candidates().size(), 100 * r.primalFeasibility(), r.initialMeanEntropy(), r.finalMeanEntropy())
-                + (r.notes().isEmpty() ? "" : " · " + String.join(" · ", r.notes()));
+                + (r.notes().isEmpty() ? "" : " · " + String.join(" · ", r.notes()))
+                + (r.kktWarning() == null ? "" : " · ⚠ " + r.kktWarning());
     }
 
     // ---- Start images (editing's "before") ----

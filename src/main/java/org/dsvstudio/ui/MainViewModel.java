@@ -9,6 +9,8 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.dsvstudio.data.ClassMatch;
+import org.dsvstudio.data.DataFormatException;
 import org.dsvstudio.app.SampleModels;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.engine.DeviceChoice;
@@ -116,6 +118,15 @@ public final class MainViewModel {
                 status.set(String.format(java.util.Locale.ROOT, "Attached %s: %,d training images, %d classes",
                         d.train().name(), d.train().size(), d.train().numClasses()));
                 notice.set("Data attached: " + d.train().name() + " (" + d.train().size() + " images)");
+                Workbench.ModelSummary open = loaded.get();
+                if (open != null) {
+                    try {
+                        ClassMatch.toModel(d.train(), open.card().classNames(), java.util.Map.of());
+                    } catch (DataFormatException e) {
+                        // said now, not after a run from real images fails on it
+                        fail("The data does not fit " + open.card().name(), e.getMessage());
+                    }
+                }
             }
         }));
     }

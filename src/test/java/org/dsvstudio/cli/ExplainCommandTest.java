@@ -51,6 +51,26 @@ class ExplainCommandTest {
         assertTrue(Files.notExists(dir.resolve("o")));
     }
 
+    /** shirt.png and shirt.jpg in one folder once wrote one heat map over the other and said 2. */
+    @Test
+    void imagesWithTheSameStemGetTheirOwnHeatMaps(@TempDir Path dir) throws Exception {
+        Path images = Files.createDirectories(dir.resolve("in"));
+        Files.move(realImage(dir, 0, "a.png"), images.resolve("shirt.png"));
+        Files.move(realImage(dir, 1, "b.png"), dir.resolve("b.png"));
+        ImageIO.write(ImageIO.read(dir.resolve("b.png").toFile()), "jpg", images.resolve("shirt.jpg").toFile());
+        Path out = dir.resolve("out");
+        CliTest.Result r = CliTest.run("explain", "sample-models/convnet-fashion", images.toString(), "--method",
+                "grad", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode list = new ObjectMapper().readTree(out.resolve("explain.json").toFile()).get("images");
+        assertEquals(2, list.size());
+        // sorted: shirt.jpg first keeps the plain name
+        assertEquals("shirt-grad.png", list.get(0).get("heatmap").asText());
+        assertEquals("shirt_png-grad.png", list.get(1).get("heatmap").asText());
+        assertTrue(Files.isRegularFile(out.resolve("shirt_png-grad.png")));
+        assertTrue(Files.isRegularFile(out.resolve("shirt-grad.png")));
+    }
+
     private static Path realImage(Path dir, int index, String name) throws Exception {
         ImageDataset test = DatasetLoader.load(TestSupport.realData("fashion-mnist"), Split.TEST);
         Path png = dir.resolve(name);

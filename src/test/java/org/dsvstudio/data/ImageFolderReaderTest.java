@@ -52,19 +52,49 @@ class ImageFolderReaderTest {
         assertEquals(0x30, p[12 + 8] & 0xFF);
     }
 
+    /** A stray 1×1 image sorted first once shrank every image of the folder to one pixel. */
     @Test
-    void imagesOfAnotherSizeAreResizedToTheFirst() throws IOException {
-        DataFiles.png(root.resolve("a/1.png"), DataFiles.gray(4, 3, 10));
-        DataFiles.png(root.resolve("a/2.png"), DataFiles.gray(8, 6, 90));
+    void imagesOfAnotherSizeAreResizedToTheSizeMostImagesHave() throws IOException {
+        DataFiles.png(root.resolve("a/0.png"), DataFiles.gray(1, 1, 10));
+        DataFiles.png(root.resolve("a/1.png"), DataFiles.gray(4, 3, 50));
+        DataFiles.png(root.resolve("b/2.png"), DataFiles.gray(4, 3, 90));
 
         ImageDataset data = ImageFolderReader.read(root, "f");
 
         assertEquals(3, data.height());
         assertEquals(4, data.width());
-        assertEquals(2 * 12, data.pixels().length);
-        for (int k = 12; k < 24; k++) {
-            assertEquals(90, data.pixels()[k] & 0xFF);
+        assertEquals(3 * 12, data.pixels().length);
+        for (int k = 0; k < 12; k++) {
+            assertEquals(10, data.pixels()[k] & 0xFF, "the 1×1 image, enlarged");
+            assertEquals(90, data.pixels()[24 + k] & 0xFF);
         }
+    }
+
+    @Test
+    void whenSizesAreEquallyCommonTheLargerWins() throws IOException {
+        DataFiles.png(root.resolve("a/1.png"), DataFiles.gray(4, 3, 10));
+        DataFiles.png(root.resolve("a/2.png"), DataFiles.gray(8, 6, 90));
+
+        ImageDataset data = ImageFolderReader.read(root, "f");
+
+        assertEquals(6, data.height());
+        assertEquals(8, data.width());
+    }
+
+    @Test
+    void aTruncatedPngIsRefusedInsteadOfReadAsBlackRows() throws IOException {
+        DataFiles.png(root.resolve("a/1.png"), DataFiles.gray(16, 16, 120));
+        byte[] whole = Files.readAllBytes(root.resolve("a/1.png"));
+        Files.write(root.resolve("a/1.png"), java.util.Arrays.copyOf(whole, whole.length - 16));
+
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ImageFolderReader.read(root, "f"));
+        assertTrue(e.getMessage().contains("a PNG cut off before its end"), e.getMessage());
+    }
+
+    @Test
+    void imageFoldersAreMarkedAsNamedByTheirFolders() throws IOException {
+        DataFiles.png(root.resolve("a/1.png"), DataFiles.gray(2, 2, 1));
+        assertTrue(ImageFolderReader.read(root, "f").namedByFolders());
     }
 
     @Test
