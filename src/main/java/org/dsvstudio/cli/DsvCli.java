@@ -15,7 +15,8 @@ import java.util.concurrent.CancellationException;
         description = "Find and inspect the Deep Support Vectors of a trained image classifier.",
         subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, BenchmarkCommand.class,
                 GenerateCommand.class, KktCheckCommand.class, SoakCommand.class, ExplainCommand.class,
-                BoundaryCommand.class, DistillCommand.class, FaithfulnessCommand.class, WorkerCommand.class,
+                BoundaryCommand.class, DistillCommand.class, FaithfulnessCommand.class, LegibilityCommand.class,
+                WorkerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DsvCli implements Runnable {
 
