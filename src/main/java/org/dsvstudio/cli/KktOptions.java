@@ -71,6 +71,19 @@ public final class KktOptions {
     @Option(names = "--progress-every", description = "Steps between progress snapshots.")
     Integer progressEvery;
 
+    @Option(names = "--image-step", paramLabel = "adam|l2", description = "How images move each step: adam"
+            + " (per-pixel, the paper's) or l2 (a step of L2 length --lr-x in [0,1] pixel units along the gradient:"
+            + " keeps the gradient's shape, legible on robust models).")
+    String imageStep;
+
+    @Option(names = "--contrast-floor", paramLabel = "STD", description = "Stretch images whose per-image pixel"
+            + " std falls below STD back to it after each step (0 = off; real Fashion-MNIST: 0.315).")
+    Double contrastFloor;
+
+    @Option(names = "--gradient-blur", paramLabel = "SIGMA", description = "Smooth the image gradient with a"
+            + " Gaussian of SIGMA pixels before each step: shapes before texture (0 = off).")
+    Double gradientBlur;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Reads --config FILE with messages that name the option and say what is wrong. */
@@ -117,6 +130,16 @@ public final class KktOptions {
         put(node, "noiseStd", noiseStd);
         put(node, "chunkSize", chunkSize);
         put(node, "progressEvery", progressEvery);
+        if (imageStep != null || contrastFloor != null || gradientBlur != null) {
+            ObjectNode levers = node.get("levers") instanceof ObjectNode l ? l
+                    : (ObjectNode) JSON.valueToTree(org.dsvstudio.kkt.Levers.NONE);
+            if (imageStep != null) {
+                levers.put("imageStep", imageStep);
+            }
+            put(levers, "contrastFloor", contrastFloor);
+            put(levers, "gradientBlur", gradientBlur);
+            node.set("levers", levers);
+        }
         try {
             return JSON.treeToValue(node, KktConfig.class).validate();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

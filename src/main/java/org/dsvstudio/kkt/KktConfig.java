@@ -29,6 +29,7 @@ import java.util.List;
  * @param noiseStd std of the Gaussian initial images in normalized units
  * @param chunkSize candidates per forward/backward (memory); the stationarity sum still spans all
  * @param progressEvery emit a progress snapshot every this many steps
+ * @param levers how images are updated between steps (legibility levers); null = {@link Levers#NONE}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record KktConfig(
@@ -50,7 +51,18 @@ public record KktConfig(
         Augmentation augmentation,
         double noiseStd,
         int chunkSize,
-        int progressEvery) {
+        int progressEvery,
+        Levers levers) {
+
+    /** Without legibility levers (the paper's update). */
+    public KktConfig(String preset, int steps, double primalWeight, double stationarityWeight, double augmentWeight,
+            double tvWeight, double normWeight, Distance distance, List<String> parameters, double lambdaScale,
+            double lambdaInitSpread, double lrX, double lrLambda, double adamBeta1, double adamBeta2,
+            Augmentation augmentation, double noiseStd, int chunkSize, int progressEvery) {
+        this(preset, steps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight, distance,
+                parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2, augmentation, noiseStd,
+                chunkSize, progressEvery, null);
+    }
 
     /** Rejects values that cannot work, with the field named. */
     public KktConfig validate() {
@@ -85,7 +97,12 @@ public record KktConfig(
             throw new IllegalArgumentException("primalWeight and stationarityWeight cannot both be 0");
         }
         (augmentation == null ? Augmentation.NONE : augmentation).validate();
+        leversOrNone().validate();
         return this;
+    }
+
+    public Levers leversOrNone() {
+        return levers == null ? Levers.NONE : levers;
     }
 
     public Augmentation augmentationOrNone() {
@@ -147,6 +164,7 @@ public record KktConfig(
         private double noiseStd;
         private int chunkSize;
         private int progressEvery;
+        private Levers levers;
 
         private Builder(KktConfig from) {
             if (from != null) {
@@ -169,6 +187,7 @@ public record KktConfig(
                 noiseStd = from.noiseStd;
                 chunkSize = from.chunkSize;
                 progressEvery = from.progressEvery;
+                levers = from.levers;
             }
         }
 
@@ -267,8 +286,15 @@ public record KktConfig(
             return this;
         }
 
+        public Builder levers(Levers value) {
+            levers = value;
+            return this;
+        }
+
         public KktConfig build() {
-            return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight, distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2, augmentation, noiseStd, chunkSize, progressEvery);
+            return new KktConfig(preset, steps, primalWeight, stationarityWeight, augmentWeight, tvWeight, normWeight,
+                    distance, parameters, lambdaScale, lambdaInitSpread, lrX, lrLambda, adamBeta1, adamBeta2,
+                    augmentation, noiseStd, chunkSize, progressEvery, levers);
         }
     }
 

@@ -175,8 +175,19 @@ public final class KktJob {
                     if (step == 0) {
                         initialEntropy = meanEntropy(outcome.logits, removed, numClasses);
                     }
-                    adamImages(x, outcome.gradX, mx, vx, removed, step + 1, size);
+                    Levers levers = config.leversOrNone();
+                    if (levers.gradientBlur() > 0) {
+                        ImageLevers.blur(outcome.gradX, c, h, w, levers.gradientBlur());
+                    }
+                    if (levers.l2Step()) {
+                        ImageLevers.l2Step(x, outcome.gradX, removed, card, config.lrX());
+                    } else {
+                        adamImages(x, outcome.gradX, mx, vx, removed, step + 1, size);
+                    }
                     clampToPixelRange(x, card, size);
+                    if (levers.contrastFloor() > 0) {
+                        ImageLevers.keepContrast(x, removed, card, levers.contrastFloor());
+                    }
                     if (config.stationarityWeight() > 0) {
                         adamMultipliers(nu, outcome.gradNu, mnu, vnu, removed, step + 1);
                         for (int i = 0; i < n; i++) {
