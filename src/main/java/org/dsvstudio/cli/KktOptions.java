@@ -55,7 +55,8 @@ public final class KktOptions {
     @Option(names = "--lambda-spread", description = "ν starts uniform in [1 − spread, 1 + spread].")
     Double lambdaSpread;
 
-    @Option(names = "--lr-x", description = "Adam step size of the images (normalized pixel units).")
+    @Option(names = "--lr-x", description = "Adam step size of the images (normalized pixel units); with"
+            + " --image-step l2 the L2 length of each image's step in [0,1] pixel units.")
     Double lrX;
 
     @Option(names = "--lr-lambda", description = "Adam step size of the multipliers ν.")

@@ -54,6 +54,10 @@ public record KktConfig(
         int progressEvery,
         Levers levers) {
 
+    public KktConfig {
+        levers = levers == null ? Levers.NONE : levers; // configs saved before the levers existed
+    }
+
     /** Without legibility levers (the paper's update). */
     public KktConfig(String preset, int steps, double primalWeight, double stationarityWeight, double augmentWeight,
             double tvWeight, double normWeight, Distance distance, List<String> parameters, double lambdaScale,

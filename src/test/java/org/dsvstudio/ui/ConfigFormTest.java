@@ -169,6 +169,9 @@ class ConfigFormTest {
             if (rc.getName().equals("augmentation")) {
                 Arrays.stream(Augmentation.class.getRecordComponents())
                         .forEach(a -> expected.add("cfg-augmentation-" + a.getName()));
+            } else if (rc.getName().equals("levers")) {
+                Arrays.stream(org.dsvstudio.kkt.Levers.class.getRecordComponents())
+                        .forEach(a -> expected.add("cfg-levers-" + a.getName()));
             } else {
                 expected.add("cfg-" + rc.getName());
             }
