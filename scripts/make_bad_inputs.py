@@ -444,6 +444,17 @@ def main():
          ["boundary", "{dir}/good.pt", "--anchors", "{dir}/images-other-names/cat/1.png,{dir}/images-other-names/dog/1.png,{dir}/images-truncated-png/3/1.png", "--extent", "1e300", "--out", "{tmp}/out"] + CARD_FLAGS,
          "--extent must be a number in (0, 1000], got 1.0E300")
 
+    # ---- round 2: outputs that would mix, vanish or land in the wrong place ---------------------------
+    gen1 = ["generate", "{dir}/good.pt", "--steps", "1", "--per-class", "1"] + GEN_CARD_FLAGS
+    case("out-root", "--out / (once wrote the run's files into the root folder)", gen1 + ["--out", "/"],
+         "will not write a run into /: it is the file system root; name a folder for the run (e.g. --out dsvs)")
+    case("out-other-files", "--out a folder of someone's files (once mixed the run into them)",
+         gen1 + ["--out", "{dir}/images-other-names"],
+         "{dir}/images-other-names holds other files (no dsvs.json): DSV Studio writes a run only into a new or"
+         " empty folder or over its own earlier output, so that nothing of yours is replaced")
+    case("out-is-file", "--out an existing file", gen1 + ["--out", "{dir}/class-map.txt"],
+         "{dir}/class-map.txt is a file, not a folder: name a folder for the run")
+
     # ---- round 2: models whose rows do not follow their images ---------------------------------------
     script(FirstRowOnly, "first-row-only.pt")
     case("first-row-only", "a model that classifies only the first image of a batch (once: DSVs with all-equal logits)",

@@ -104,6 +104,15 @@ public final class DsvExport {
         writePng(dir.resolve("gallery.png"), gallery(result, card));
     }
 
+    /** A generous estimate of what {@link #write} puts on disk (PNGs, gallery, dsvs.json with its history). */
+    public static long estimatedBytes(KktResult result, ModelCard card) {
+        long image = (long) card.channels() * card.height() * card.imageWidth();
+        long perDsv = 2 * image + 4096 + 40L * card.numClasses();
+        long gallery = 4 * (long) result.candidates().size() * image * 36 + 200_000;
+        long history = 300L * result.history().size();
+        return result.candidates().size() * perDsv + gallery + history + 100_000;
+    }
+
     static String imageFileName(Candidate c, ModelCard card) {
         String name = card.classNames().get(c.targetClass()).replaceAll("[^A-Za-z0-9._-]+", "_");
         return String.format(Locale.ROOT, "dsv-%04d-%s.png", c.index(), name);

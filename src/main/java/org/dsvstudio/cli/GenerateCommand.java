@@ -3,6 +3,7 @@ package org.dsvstudio.cli;
 import org.dsvstudio.app.AppInfo;
 import org.dsvstudio.app.DsvExport;
 import org.dsvstudio.app.GenerationPlan;
+import org.dsvstudio.app.OutputFolder;
 import org.dsvstudio.app.RunExecutor;
 import org.dsvstudio.app.RunSpec;
 import org.dsvstudio.app.Workbench;
@@ -97,7 +98,10 @@ public final class GenerateCommand implements Callable<Integer> {
         KktResult result;
         ModelCard[] card = new ModelCard[1];
         DsvExport.Provenance[] provenance = new DsvExport.Provenance[1];
-        try (SignalCancellation cancellation = new SignalCancellation(120)) {
+        // claimed before the run: a folder that cannot be written, holds other files or is being written by
+        // another run is refused now, not after minutes of compute
+        try (OutputFolder output = OutputFolder.claim(out, 0);
+                SignalCancellation cancellation = new SignalCancellation(120)) {
             result = ComputeThread.get().call(() -> {
                 try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames), engine.device());
                         AutogradBridge bridge = AutogradBridge.load()) {
@@ -143,7 +147,9 @@ public final class GenerateCommand implements Callable<Integer> {
             // written here, off the compute thread: exit after Ctrl-C waits for this (SignalCancellation) but
             // gives a compute call only 5 s, which a large gallery's PNGs could outlast
             if (provenance[0] != null) {
-                DsvExport.write(out, result, card[0], provenance[0]);
+                output.ensureSpace(DsvExport.estimatedBytes(result, card[0]));
+                DsvExport.write(output.staging(), result, card[0], provenance[0]);
+                output.commit();
             }
         } finally {
             bar.finish();

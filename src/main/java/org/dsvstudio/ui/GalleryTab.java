@@ -17,6 +17,7 @@ import javafx.scene.layout.Region;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.Stage;
 import org.dsvstudio.app.DsvExport;
+import org.dsvstudio.app.OutputFolder;
 import org.dsvstudio.app.Workbench;
 import org.dsvstudio.kkt.Candidate;
 import org.dsvstudio.kkt.KktResult;
@@ -161,19 +162,26 @@ public final class GalleryTab extends BorderPane {
                 m.sha256(), AppInfo.VERSION, m.engine(), m.device(), "DSV Studio app: " + job.title(),
                 Instant.now().toString());
         model.statusProperty().set("Exporting to " + dir + "…");
-        CompletableFuture.runAsync(() -> {
+        CompletableFuture.supplyAsync(() -> {
             try {
-                DsvExport.write(dir, r, job.card(), provenance);
+                // a folder of other files (say, the Desktop) gets the run in a new folder inside it
+                Path target = OutputFolder.acceptsRun(dir) ? dir
+                        : dir.resolve(OutputFolder.freshName(dir, "dsvs-" + job.card().name()));
+                try (OutputFolder output = OutputFolder.claim(target, DsvExport.estimatedBytes(r, job.card()))) {
+                    DsvExport.write(output.staging(), r, job.card(), provenance);
+                    output.commit();
+                }
+                return target;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e.getMessage(), e);
             }
-        }).whenComplete((v, failure) -> Platform.runLater(() -> {
+        }).whenComplete((target, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 model.statusProperty().set("Export failed");
                 onError.accept("Export failed", MainViewModel.message(failure));
             } else {
-                model.statusProperty().set("Exported " + r.candidates().size() + " DSVs to " + dir);
-                model.noticeProperty().set("Exported to " + dir);
+                model.statusProperty().set("Exported " + r.candidates().size() + " DSVs to " + target);
+                model.noticeProperty().set("Exported to " + target);
             }
         }));
     }
