@@ -455,6 +455,45 @@ def main():
     case("out-is-file", "--out an existing file", gen1 + ["--out", "{dir}/class-map.txt"],
          "{dir}/class-map.txt is a file, not a folder: name a folder for the run")
 
+    # ---- round 2: class names and card values that broke files, captions or memory --------------------
+    def card_with(classes, mean="0.286", std="0.353"):
+        return ["--input-shape", "1,28,28", "--classes", classes, "--mean", mean, "--std", std]
+    with open(os.path.join(OUT, "class-names-long.txt"), "w", encoding="utf-8") as f:
+        f.write("\n".join(["0", "1", "2", "x" * 5000, "4", "5", "6", "7", "8", "9"]) + "\n")
+    case("class-name-long", "a class name of 5 000 characters (once broke file names after the run)",
+         ["info", "{dir}/good.pt"] + card_with("@{dir}/class-names-long.txt"),
+         "class name 3 is 5000 characters long (at most 200)")
+    case("class-name-newline", "a class name with a newline (once broke the gallery's captions)",
+         ["info", "{dir}/good.pt"] + card_with("0,1\nb,2,3,4,5,6,7,8,9"),
+         "class name 1 contains the control character U+000A: class names are shown in one line")
+    os.makedirs(os.path.join(OUT, "card-class-newline"))
+    shutil.copy(good, os.path.join(OUT, "card-class-newline", "model.pt"))
+    with open(os.path.join(OUT, "card-class-newline", "model.json"), "w") as f:
+        json.dump({"name": "newline", "architecture": "torchscript", "weightsFile": "model.pt",
+                   "inputShape": [1, 28, 28], "classNames": ["0", "1\nb"] + DIGITS.split(",")[2:],
+                   "mean": [0.286], "std": [0.353]}, f)
+    case("card-class-newline", "a model.json whose class name holds a newline", ["info", "{dir}/card-class-newline"],
+         "class name 1 contains the control character U+000A: class names are shown in one line"
+         " ({dir}/card-class-newline/model.json)", app="open")
+    case("class-name-twice", "two classes of the same name (names are how data and judges are matched)",
+         ["info", "{dir}/good.pt"] + card_with("0,1,1,3,4,5,6,7,8,9"),
+         "class name '1' appears twice: each class needs its own name")
+    case("class-names-rtl-slash", "right-to-left, '/' and '..' class names (must work, files stay in --out)",
+         ["generate", "{dir}/good.pt", "--steps", "1", "--per-class", "1", "--out", "{tmp}/out", "--input-shape",
+          "1,28,28", "--class-names", "../up,a/b,שמלה,מכנסיים,فستان,5,6,7,8,9", "--mean", "0.286", "--std", "0.353"],
+         None)
+    case("card-mean-huge", "a normalization mean of 1e308", ["info", "{dir}/good.pt"] + card_with(DIGITS, mean="1e308"),
+         "model card 'mean' must be between -1000 and 1000 (pixel values are in [0, 1]), got 1.0E308", app="open")
+    case("card-std-tiny", "a normalization std of 1e-308", ["info", "{dir}/good.pt"] + card_with(DIGITS, std="1e-308"),
+         "model card 'std' must be between 1e-6 and 1e6 (pixel values are in [0, 1]), got 1.0E-308", app="open")
+    os.makedirs(os.path.join(OUT, "card-width-huge"))
+    with open(os.path.join(OUT, "card-width-huge", "model.json"), "w") as f:
+        json.dump({"name": "wide", "architecture": "convnet", "width": 1000000, "weightsFile": "weights.params",
+                   "inputShape": [1, 28, 28], "classNames": DIGITS.split(","), "mean": [0.286], "std": [0.353]}, f)
+    case("card-width-huge", "a convnet card of width 1 000 000 (once an OutOfMemoryError with a stack trace)",
+         ["info", "{dir}/card-width-huge"],
+         "model card 'width' must be 1..4096, got 1000000 ({dir}/card-width-huge/model.json)", app="open")
+
     # ---- round 2: models whose rows do not follow their images ---------------------------------------
     script(FirstRowOnly, "first-row-only.pt")
     case("first-row-only", "a model that classifies only the first image of a batch (once: DSVs with all-equal logits)",

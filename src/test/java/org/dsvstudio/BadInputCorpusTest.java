@@ -72,8 +72,13 @@ class BadInputCorpusTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         workbench.close();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     static Stream<Case> cases() throws IOException {

@@ -7,6 +7,7 @@ import org.dsvstudio.kkt.Candidate;
 import org.dsvstudio.kkt.KktResult;
 import org.dsvstudio.kkt.KktRequest;
 import org.dsvstudio.model.AtomicFiles;
+import org.dsvstudio.model.ClassLabels;
 import org.dsvstudio.model.ModelCard;
 
 import javax.imageio.ImageIO;
@@ -114,7 +115,8 @@ public final class DsvExport {
     }
 
     static String imageFileName(Candidate c, ModelCard card) {
-        String name = card.classNames().get(c.targetClass()).replaceAll("[^A-Za-z0-9._-]+", "_");
+        // a class name of 5 000 characters or of '/', '..' and non-Latin letters still gives a file name
+        String name = ClassLabels.fileName(card.classNames().get(c.targetClass()), 40);
         return String.format(Locale.ROOT, "dsv-%04d-%s.png", c.index(), name);
     }
 
@@ -180,7 +182,8 @@ public final class DsvExport {
             for (Map.Entry<Integer, List<Candidate>> row : rows.entrySet()) {
                 g.setFont(label);
                 g.setColor(new Color(30, 30, 30));
-                drawClipped(g, card.classNames().get(row.getKey()), pad, y + cellH / 2 + 4, labelW - 2 * pad);
+                drawClipped(g, ClassLabels.caption(card.classNames().get(row.getKey())), pad, y + cellH / 2 + 4,
+                        labelW - 2 * pad);
                 int x = labelW;
                 for (Candidate c : row.getValue()) {
                     BufferedImage img = Images.toBufferedImage(c.image01(), card.channels(), card.height(),
@@ -200,7 +203,7 @@ public final class DsvExport {
                     String first = c.removed() ? "removed" : String.format(Locale.ROOT, "λ %.3g", c.lambda());
                     drawClipped(g, first, x + 2, y + cellH + 12, cellW - 4);
                     String second = String.format(Locale.ROOT, "%s %.0f%% H %.2f",
-                            shortName(card.classNames().get(c.predicted())), 100 * c.confidence(), c.entropy());
+                            shortName(ClassLabels.caption(card.classNames().get(c.predicted()))), 100 * c.confidence(), c.entropy());
                     drawClipped(g, second, x + 2, y + cellH + 24, cellW - 4);
                     x += cellW + pad;
                 }

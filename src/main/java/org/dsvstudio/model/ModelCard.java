@@ -77,22 +77,58 @@ public record ModelCard(
         if (classNames == null || classNames.size() < 2) {
             throw new ModelLoadException("model card needs at least two 'classNames'");
         }
+        checkClassNames(classNames);
+        if (width != null && (width < 1 || width > MAX_WIDTH)) {
+            throw new ModelLoadException("model card 'width' must be 1.." + MAX_WIDTH + ", got " + width);
+        }
         int c = inputShape[0];
         if (mean == null || std == null || (mean.length != 1 && mean.length != c)
                 || (std.length != 1 && std.length != c)) {
             throw new ModelLoadException("model card needs 'mean' and 'std' with 1 or " + c + " values");
         }
         for (double s : std) {
-            if (!(s > 0) || !Double.isFinite(s)) {
-                throw new ModelLoadException("model card 'std' must be positive and finite, got " + s);
+            if (!(s >= 1e-6 && s <= 1e6)) {
+                throw new ModelLoadException("model card 'std' must be between 1e-6 and 1e6 (pixel values are in"
+                        + " [0, 1]), got " + s);
             }
         }
         for (double m : mean) {
-            if (!Double.isFinite(m)) {
-                throw new ModelLoadException("model card 'mean' must be finite, got " + m);
+            if (!(m >= -1e3 && m <= 1e3)) {
+                throw new ModelLoadException("model card 'mean' must be between -1000 and 1000 (pixel values are in"
+                        + " [0, 1]), got " + m);
             }
         }
         return this;
+    }
+
+    /** The most characters a class name may have: it is shown in one line beside images and in file names. */
+    public static final int MAX_CLASS_NAME = 200;
+
+    /** The widest built-in ConvNet: 4 096 channels already take gigabytes per step. */
+    public static final int MAX_WIDTH = 4096;
+
+    /** Class names are shown in one line and name files and classes: 1..200 characters, no control ones, unique. */
+    public static void checkClassNames(List<String> names) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            if (n == null || n.isBlank()) {
+                throw new ModelLoadException("class name " + i + " is empty");
+            }
+            if (n.length() > MAX_CLASS_NAME) {
+                throw new ModelLoadException("class name " + i + " is " + n.length() + " characters long (at most "
+                        + MAX_CLASS_NAME + ")");
+            }
+            for (int k = 0; k < n.length(); k++) {
+                if (Character.getType(n.charAt(k)) == Character.CONTROL) {
+                    throw new ModelLoadException(String.format(java.util.Locale.ROOT, "class name %d contains the"
+                            + " control character U+%04X: class names are shown in one line", i, (int) n.charAt(k)));
+                }
+            }
+            if (!seen.add(n)) {
+                throw new ModelLoadException("class name '" + n + "' appears twice: each class needs its own name");
+            }
+        }
     }
 
     public int channels() {

@@ -156,14 +156,15 @@ public final class DsvDetailPane extends VBox {
         Objects.requireNonNull(c, "candidate");
         shown = c;
         List<String> names = card.classNames();
-        title.setText("#" + c.index() + " · " + names.get(c.targetClass()));
+        title.setText("#" + c.index() + " · " + org.dsvstudio.model.ClassLabels.caption(names.get(c.targetClass())));
         image.setImage(DsvThumbnails.toImage(c.image01(), card));
         lambda.setText(String.format(Locale.ROOT, "%.3g", c.lambda()));
         status.setText(!c.removed() ? kktMet ? "kept (λ ≥ 0: a support vector)"
                 : "kept (λ ≥ 0), but the run did not meet the KKT conditions: not a support vector yet"
                 : c.removedAtStep() >= 0 ? "removed at step " + c.removedAtStep() + " (λ fell below 0)"
                 : "removed (λ fell below 0)");
-        predicted.setText(String.format(Locale.ROOT, "%s · %.1f %%", names.get(c.predicted()), 100 * c.confidence()));
+        predicted.setText(String.format(Locale.ROOT, "%s · %.1f %%",
+                org.dsvstudio.model.ClassLabels.caption(names.get(c.predicted())), 100 * c.confidence()));
         predicted.getStyleClass().remove("misclassified");
         if (!c.feasible()) {
             predicted.getStyleClass().add("misclassified");

@@ -238,7 +238,8 @@ public final class GalleryView extends BorderPane {
         String status = !c.removed() ? "kept"
                 : c.removedAtStep() >= 0 ? "removed at step " + c.removedAtStep() : "removed";
         return String.format(Locale.ROOT, "#%d · %s\npredicted %s (%.1f %%)\nentropy %.3f nats", c.index(), status,
-                card.classNames().get(c.predicted()), 100 * c.confidence(), c.entropy());
+                org.dsvstudio.model.ClassLabels.caption(card.classNames().get(c.predicted())), 100 * c.confidence(),
+                c.entropy());
     }
 
     /** Re-adds the existing row and tile nodes for the current filter, sort and "show removed" choice. */
@@ -291,6 +292,6 @@ public final class GalleryView extends BorderPane {
         float[] first = members.get(0).target();
         boolean shared = members.stream().allMatch(m -> java.util.Arrays.equals(m.target(), first));
         return shared && first != null ? org.dsvstudio.app.GenerationPlan.describeTarget(first, card.classNames())
-                : card.classNames().get(members.get(0).targetClass());
+                : org.dsvstudio.model.ClassLabels.caption(card.classNames().get(members.get(0).targetClass()));
     }
 }
