@@ -494,6 +494,37 @@ def main():
          ["info", "{dir}/card-width-huge"],
          "model card 'width' must be 1..4096, got 1000000 ({dir}/card-width-huge/model.json)", app="open")
 
+    # ---- round 2: flags and card values that exhausted memory or were silently accepted ---------------
+    case("per-class-huge", "--per-class 100000 (once an OutOfMemoryError with a stack trace)",
+         ["generate", "{dir}/good.pt", "--steps", "1", "--per-class", "100000", "--out", "{tmp}/out"] + GEN_CARD_FLAGS,
+         "1,000,000 candidates (100000 per class) of 1×28×28 need about 37.6 GB for their images alone; this"
+         " process may use {number} GB: ask for fewer per class")
+    case("explain-steps-huge", "explain --steps 2000000000 (once an OutOfMemoryError)",
+         ["explain", "{dir}/good.pt", "{dir}/images-other-names/cat/1.png", "--steps", "2000000000", "--out",
+          "{tmp}/out"] + CARD_FLAGS,
+         "--steps and --samples must be at most 10000 and --sigma at most 10 (got 2000000000, 32, 0.15)")
+    case("blur-sigma-huge", "explain --blur-sigma 1e7 (once hung)",
+         ["explain", "{dir}/good.pt", "{dir}/images-other-names/cat/1.png", "--baseline", "blurred", "--blur-sigma",
+          "1e7", "--out", "{tmp}/out"] + CARD_FLAGS,
+         "--blur-sigma must be a number of pixels in (0, 1000], got 1.0E7")
+    case("blur-sigma-infinite", "explain --blur-sigma Infinity (once 'internal error')",
+         ["explain", "{dir}/good.pt", "{dir}/images-other-names/cat/1.png", "--baseline", "blurred", "--blur-sigma",
+          "Infinity", "--out", "{tmp}/out"] + CARD_FLAGS,
+         "--blur-sigma must be a number of pixels in (0, 1000], got Infinity")
+    case("lambda-scale-negative", "--lambda-scale -5 (once accepted as auto)",
+         gen1 + ["--out", "{tmp}/out", "--lambda-scale", "-5"],
+         "lambdaScale must be 0 (auto) or a positive number up to 1e12, got -5.0")
+    case("lr-x-huge", "--lr-x 1e308 (once accepted)", gen1 + ["--out", "{tmp}/out", "--lr-x", "1e308"],
+         "lrX must be at most 100, got 1.0E308")
+    os.makedirs(os.path.join(OUT, "card-shape-fraction"))
+    shutil.copy(good, os.path.join(OUT, "card-shape-fraction", "model.pt"))
+    with open(os.path.join(OUT, "card-shape-fraction", "model.json"), "w") as f:
+        f.write('{"name": "fraction", "architecture": "torchscript", "weightsFile": "model.pt", "inputShape": [1.5, 28,'
+                ' 28], "classNames": ' + json.dumps(DIGITS.split(",")) + ', "mean": [0.286], "std": [0.353]}')
+    case("card-shape-fraction", "a model.json with inputShape [1.5, 28, 28] (once read as 1)",
+         ["info", "{dir}/card-shape-fraction"], "model card {dir}/card-shape-fraction/model.json is not valid JSON:"
+         " 'inputShape': a whole number is needed, got 1.5 (line 1, column 95)", app="open")
+
     # ---- round 2: models whose rows do not follow their images ---------------------------------------
     script(FirstRowOnly, "first-row-only.pt")
     case("first-row-only", "a model that classifies only the first image of a batch (once: DSVs with all-equal logits)",

@@ -24,11 +24,29 @@ public final class RunExecutor {
     private RunExecutor() {
     }
 
+    /**
+     * Refuses, with the estimate, a run whose candidate images alone would not fit in this process (--per-class
+     * 100000 once ended in OutOfMemoryError): each candidate keeps its image, two Adam moments, its gradient, its
+     * start and its snapshots, about 12 copies of one image in floats.
+     */
+    static void checkMemory(ModelCard card, long candidates, int perClass) {
+        long image = (long) card.channels() * card.height() * card.imageWidth();
+        double bytes = 12.0 * 4 * image * candidates;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap / 2.0) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%,d candidates (%d per class)"
+                    + " of %d×%d×%d need about %.1f GB for their images alone; this process may use %.1f GB: ask for"
+                    + " fewer per class", candidates, perClass, card.channels(), card.height(), card.imageWidth(),
+                    bytes / 1e9, heap / 1e9));
+        }
+    }
+
     public static KktResult run(Classifier model, AutogradBridge bridge, RunSpec spec, DataSource data,
             Workbench.RunListener listener, BooleanSupplier cancelled) throws IOException {
         listener.started();
         ModelCard card = model.card();
         int[] classes = spec.classes() != null ? spec.classes() : GenerationPlan.resolveClasses(card, null);
+        checkMemory(card, (long) classes.length * spec.perClass(), spec.perClass());
         ImageDataset images = spec.init() == GenerationPlan.Init.NOISE ? null : data.trainSplit(spec.data());
         if (spec.init() == GenerationPlan.Init.REAL) {
             // start images of class c must be images of the model's class c: image folders match by name

@@ -122,6 +122,11 @@ public final class ExplainCommand implements Callable<Integer> {
         if (steps < 1 || samples < 1 || !(sigma >= 0) || window < 1 || stride < 1) {
             throw new UserInputException("--steps, --samples, --window and --stride must be at least 1, --sigma ≥ 0");
         }
+        // each IG step and SmoothGrad sample is an image in memory: 2e9 of them ended in OutOfMemoryError
+        if (steps > 10_000 || samples > 10_000 || sigma > 10) {
+            throw new UserInputException("--steps and --samples must be at most 10000 and --sigma at most 10 (got "
+                    + steps + ", " + samples + ", " + sigma + ")");
+        }
         if (input == null) {
             throw new UserInputException("missing IMAGE_OR_DIR (an image or a folder of images to explain)");
         }
@@ -249,8 +254,8 @@ public final class ExplainCommand implements Callable<Integer> {
         if (blurSigma != null && !"blurred".equals(kind)) {
             throw new UserInputException("--blur-sigma applies to --baseline blurred only");
         }
-        if (blurSigma != null && !(blurSigma > 0)) {
-            throw new UserInputException("--blur-sigma must be > 0 pixels, got " + blurSigma);
+        if (blurSigma != null && !(blurSigma > 0 && blurSigma <= 1000)) {
+            throw new UserInputException("--blur-sigma must be a number of pixels in (0, 1000], got " + blurSigma);
         }
         if (seed != null && !"noise".equals(kind)) {
             throw new UserInputException("--seed applies to --baseline noise only");

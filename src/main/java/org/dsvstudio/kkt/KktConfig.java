@@ -82,8 +82,13 @@ public record KktConfig(
         positive("lrX", lrX);
         positive("lrLambda", lrLambda);
         positive("noiseStd", noiseStd);
-        if (!(lambdaScale <= 0 || Double.isFinite(lambdaScale))) {
-            throw new IllegalArgumentException("lambdaScale must be finite");
+        atMost("steps", steps, 1_000_000);
+        atMost("lrX", lrX, 100);
+        atMost("lrLambda", lrLambda, 100);
+        atMost("noiseStd", noiseStd, 100);
+        if (!(lambdaScale >= 0 && lambdaScale <= 1e12)) {
+            throw new IllegalArgumentException("lambdaScale must be 0 (auto) or a positive number up to 1e12, got "
+                    + lambdaScale);
         }
         if (!(adamBeta1 >= 0 && adamBeta1 < 1) || !(adamBeta2 >= 0 && adamBeta2 < 1)) {
             throw new IllegalArgumentException("Adam betas must be in [0, 1)");
@@ -305,6 +310,13 @@ public record KktConfig(
     private static void nonNegative(String name, double v) {
         if (!(v >= 0) || !Double.isFinite(v)) {
             throw new IllegalArgumentException(name + " must be a finite number ≥ 0, got " + v);
+        }
+    }
+
+    private static void atMost(String name, double v, double max) {
+        if (v > max) {
+            throw new IllegalArgumentException(name + " must be at most " + (max == Math.rint(max)
+                    ? String.format(java.util.Locale.ROOT, "%,.0f", max) : Double.toString(max)) + ", got " + v);
         }
     }
 

@@ -48,7 +48,9 @@ public record ModelCard(
 
     public static final String FILE_NAME = "model.json";
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // no silent rounding: an inputShape of 1.5 is a mistake to report, not a 1
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     /** Largest float32 image the app accepts (64 MB: 4096×4096×1 or ~2365×2365×3). */
     static final double MAX_IMAGE_BYTES = 64.0 * 1024 * 1024;

@@ -144,7 +144,14 @@ public final class ModelLoader {
      */
     public static String jsonProblem(com.fasterxml.jackson.core.JsonProcessingException e) {
         var where = e.getLocation();
-        String what = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "");
+        String what = e.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[Source:.*$", "")
+                .replaceAll("^Cannot coerce Floating-point value \\(([^)]*)\\) to `(int|long)` value.*$",
+                        "a whole number is needed, got $1");
+        if (what.startsWith("a whole number") && e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+                && !m.getPath().isEmpty()
+                && m.getPath().get(0).getFieldName() != null) {
+            what = "'" + m.getPath().get(0).getFieldName() + "': " + what;
+        }
         return what + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")");
     }
 

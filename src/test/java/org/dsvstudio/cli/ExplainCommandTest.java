@@ -157,7 +157,7 @@ class ExplainCommandTest {
             {"--layer", "conv3"}};
         String[] expected = {"--baseline applies to --method ig and occlusion only",
             "unknown --baseline 'gray' (use black, blurred or noise)", "--blur-sigma applies to --baseline blurred only",
-            "--blur-sigma must be > 0 pixels, got 0.0", "--seed applies to --baseline noise only",
+            "--blur-sigma must be a number of pixels in (0, 1000], got 0.0", "--seed applies to --baseline noise only",
             "--layer applies to --method gradcam only"};
         for (int i = 0; i < cases.length; i++) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("explain",
