@@ -525,6 +525,11 @@ def main():
          ["info", "{dir}/card-shape-fraction"], "model card {dir}/card-shape-fraction/model.json is not valid JSON:"
          " 'inputShape': a whole number is needed, got 1.5 (line 1, column 95)", app="open")
 
+    case("device-gpu-none", "--device gpu on a machine without one (once 'internal error', exit 1)",
+         ["info", "{dir}/good.pt", "--device", "gpu"] + CARD_FLAGS,
+         "--device gpu was asked for, but libtorch sees no GPU (the bundled natives are CPU-only; see README,"
+         " 'Using a GPU')")
+
     # ---- round 2: models whose rows do not follow their images ---------------------------------------
     script(FirstRowOnly, "first-row-only.pt")
     case("first-row-only", "a model that classifies only the first image of a batch (once: DSVs with all-equal logits)",

@@ -50,9 +50,18 @@ public final class DjlEngine {
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
     }
 
+    /** A user's request, not an internal fault: the CLI says it in one line and exits 2. */
+    private static IllegalArgumentException noGpu() {
+        return new IllegalArgumentException("--device gpu was asked for, but libtorch sees no GPU (the bundled natives"
+                + " are CPU-only; see README, 'Using a GPU')");
+    }
+
     /** Starts (once) the engine and resolves the device choice; later calls return the same instance. */
     public static synchronized DjlEngine start(DeviceChoice choice) {
         if (instance != null) {
+            if (choice == DeviceChoice.GPU && !instance.device.isGpu()) {
+                throw noGpu();
+            }
             return instance;
         }
         configureProperties();
@@ -64,9 +73,7 @@ public final class DjlEngine {
         switch (choice) {
             case GPU:
                 if (gpus == 0) {
-                    throw new IllegalStateException(
-                            "--device gpu was asked for, but libtorch sees no GPU (the bundled natives are"
-                                    + " CPU-only; see README, 'Using a GPU')");
+                    throw noGpu();
                 }
                 device = Device.gpu();
                 note = "GPU (" + gpus + " visible)";
