@@ -530,6 +530,43 @@ def main():
          "--device gpu was asked for, but libtorch sees no GPU (the bundled natives are CPU-only; see README,"
          " 'Using a GPU')")
 
+    zb = os.path.join(OUT, "zip-bomb.pt")
+    with zipfile.ZipFile(good) as zin:
+        prefix = zin.namelist()[0].split("/")[0]
+    # the archive of good.pt plus one deflated entry: 300 MB of zeros in a few hundred KB
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(zb, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(fixed(item.filename), zin.read(item.filename), compress_type=zipfile.ZIP_STORED)
+        info = fixed(prefix + "/data/99")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zout.open(info, "w", force_zip64=True) as big:
+            chunk = bytes(1 << 20)
+            for _ in range(300):
+                big.write(chunk)
+    case("zip-bomb", "a 0.3 MB .pt that inflates to 315 MB (once accepted and unpacked)",
+         ["info", "{dir}/zip-bomb.pt"] + CARD_FLAGS,
+         "not a loadable TorchScript model: zip-bomb.pt unpacks to 315 MB from %.1f MB (%.0f:1); TorchScript weights"
+         " are stored, not compressed, so this is no model's archive", app="open")
+    sizes = os.path.getsize(zb)
+    cases[-1]["expect"] = cases[-1]["expect"] % (sizes / 1e6, (314572800 + sum(
+        i.file_size for i in zipfile.ZipFile(good).infolist())) / sizes)
+
+    import gzip
+    d = os.path.join(OUT, "idx-gzip-bomb")
+    os.makedirs(d)
+    with gzip.GzipFile(os.path.join(d, "train-images-idx3-ubyte.gz"), "wb", mtime=0) as f:
+        f.write(struct.pack(">IIII", 0x00000803, 150000, 28, 28))
+        chunk = bytes(784 * 1000)
+        for _ in range(150):
+            f.write(chunk)
+    idx_labels(os.path.join(d, "train-labels-idx1-ubyte"), [0] * 10)
+    gz = os.path.getsize(os.path.join(d, "train-images-idx3-ubyte.gz"))
+    case("idx-gzip-bomb", "a small gzip IDX that promises 118 MB of pixels (once read for minutes)",
+         ["evaluate", "{dir}/good.pt", "--split", "train", "--data", "{dir}/idx-gzip-bomb"] + CARD_FLAGS,
+         "{dir}/idx-gzip-bomb/train-images-idx3-ubyte.gz: header promises 118 MB of pixels from a %.1f MB file"
+         " (%.0f:1): more than image data compresses; the file is not a data set" % (gz / 1e6, 117600000 / gz),
+         app="data")
+
     # ---- round 2: models whose rows do not follow their images ---------------------------------------
     script(FirstRowOnly, "first-row-only.pt")
     case("first-row-only", "a model that classifies only the first image of a batch (once: DSVs with all-equal logits)",

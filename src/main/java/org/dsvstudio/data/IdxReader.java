@@ -51,6 +51,19 @@ public final class IdxReader {
                 throw new DataFormatException(images, "header promises " + size + " bytes of pixels, too many to hold"
                         + " in memory");
             }
+            long onDisk = Files.size(images);
+            // real image data compresses 2–6 times; a small gzip that promises gigabytes would be read for minutes
+            if (size > 100_000_000L && size > 200 * onDisk) {
+                throw new DataFormatException(images, String.format(java.util.Locale.ROOT, "header promises %.0f MB"
+                        + " of pixels from a %.1f MB file (%.0f:1): more than image data compresses; the file is"
+                        + " not a data set", size / 1e6, onDisk / 1e6, (double) size / onDisk));
+            }
+            long heap = Runtime.getRuntime().maxMemory();
+            if (size > heap / 2) {
+                throw new DataFormatException(images, String.format(java.util.Locale.ROOT, "%d images of %d×%d need"
+                        + " %.1f GB, more than half of the %.1f GB this process may use", count, rows, cols,
+                        size / 1e9, heap / 1e9));
+            }
             pixels = body(in, images, (int) size, count + " images of " + rows + "×" + cols);
         }
         byte[] labelBytes;

@@ -38,14 +38,17 @@ final class TorchScriptArchive {
             throw notLoadable(name + " is not a TorchScript archive (no zip header)");
         }
         boolean hasData = false;
+        long unpacked = 0;
         try (ZipFile zip = new ZipFile(file.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
-                String entry = entries.nextElement().getName();
+                ZipEntry e = entries.nextElement();
+                String entry = e.getName();
                 if (escapes(entry)) {
                     throw notLoadable(name + " has an entry that escapes the archive (" + entry + ")");
                 }
                 hasData |= entry.endsWith("/data.pkl");
+                unpacked += Math.max(0, e.getSize());
             }
         } catch (ZipException e) {
             throw notLoadable(name + " is a damaged or truncated zip archive");
@@ -55,7 +58,19 @@ final class TorchScriptArchive {
         if (!hasData) {
             throw notLoadable(name + " is a zip archive without TorchScript code (no */data.pkl)");
         }
+        // torch.jit.save stores weights uncompressed: an archive that inflates many times over is a zip bomb
+        if (unpacked > MAX_QUIET_UNPACKED && unpacked > MAX_RATIO * size) {
+            throw notLoadable(String.format(java.util.Locale.ROOT, "%s unpacks to %.0f MB from %.1f MB (%.0f:1);"
+                    + " TorchScript weights are stored, not compressed, so this is no model's archive", name,
+                    unpacked / 1e6, size / 1e6, (double) unpacked / size));
+        }
     }
+
+    /** Below this, any compression ratio is let through (small archives cost nothing to unpack). */
+    static final long MAX_QUIET_UNPACKED = 64L << 20;
+
+    /** Unpacked / packed size above which a large archive is refused. */
+    static final long MAX_RATIO = 20;
 
     /** An absolute name, a drive letter or a ".." segment: would land outside a folder it were unpacked into. */
     private static boolean escapes(String entry) {
