@@ -42,9 +42,8 @@ from typing import Dict, Tuple  # noqa: E402
 
 OUT = os.path.join("src", "test", "resources", "bad-inputs")
 DIGITS = "0,1,2,3,4,5,6,7,8,9"
-CARD_FLAGS = ["--input-shape", "1,28,28", "--classes", DIGITS, "--mean", "0.286", "--std", "0.353"]
-# generate's --classes picks the classes to generate for; a bare .pt's class names go in --class-names there
-GEN_CARD_FLAGS = ["--input-shape", "1,28,28", "--class-names", DIGITS, "--mean", "0.286", "--std", "0.353"]
+CARD_FLAGS = ["--input-shape", "1,28,28", "--class-names", DIGITS, "--mean", "0.286", "--std", "0.353"]
+GEN_CARD_FLAGS = CARD_FLAGS  # one flag for a bare .pt's class names in every command
 
 
 class Conv(nn.Module):
@@ -308,18 +307,18 @@ def main():
          "inf-output.pt returns NaN or infinite logits for a blank (all-zero) input: its weights or its code are"
          " broken", app="open")
     case("class-count", "10 logits but 3 class names", ["info", "{dir}/good.pt", "--input-shape", "1,28,28",
-                                                         "--classes", "a,b,c", "--mean", "0.5", "--std", "0.5"],
+                                                         "--class-names", "a,b,c", "--mean", "0.5", "--std", "0.5"],
          "good.pt returns 10 logits but the card names 3 classes", app="open")
     case("wrong-input-shape", "a 1×28×28 model told it takes 3×32×32",
-         ["info", "{dir}/good.pt", "--input-shape", "3,32,32", "--classes", DIGITS, "--mean", "0.5", "--std", "0.5"],
+         ["info", "{dir}/good.pt", "--input-shape", "3,32,32", "--class-names", DIGITS, "--mean", "0.5", "--std", "0.5"],
          "good.pt rejected an input of shape 1×3×32×32 (--input-shape 3,32,32): the model may expect another"
          " shape (libtorch: Given groups=1, weight of size [4, 1, 3, 3], expected input[1, 3, 32, 32] to have"
          " 1 channels, but got 3 channels instead)", app="open")
     case("non-image-rank", "an input shape that is not C,H,W", ["info", "{dir}/good.pt", "--input-shape", "784",
-                                                                "--classes", DIGITS, "--mean", "0.5", "--std", "0.5"],
+                                                                "--class-names", DIGITS, "--mean", "0.5", "--std", "0.5"],
          "--input-shape needs three numbers C,H,W, got '784'")
     case("huge-input", "a declared input of 3×100000×100000 (120 GB per image)",
-         ["info", "{dir}/good.pt", "--input-shape", "3,100000,100000", "--classes", DIGITS, "--mean", "0.5",
+         ["info", "{dir}/good.pt", "--input-shape", "3,100000,100000", "--class-names", DIGITS, "--mean", "0.5",
           "--std", "0.5"],
          "input shape 3×100000×100000 is too large: one image would take 120.0 GB (the limit is 64 MB per image)")
 
@@ -457,7 +456,7 @@ def main():
 
     # ---- round 2: class names and card values that broke files, captions or memory --------------------
     def card_with(classes, mean="0.286", std="0.353"):
-        return ["--input-shape", "1,28,28", "--classes", classes, "--mean", mean, "--std", std]
+        return ["--input-shape", "1,28,28", "--class-names", classes, "--mean", mean, "--std", std]
     with open(os.path.join(OUT, "class-names-long.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(["0", "1", "2", "x" * 5000, "4", "5", "6", "7", "8", "9"]) + "\n")
     case("class-name-long", "a class name of 5 000 characters (once broke file names after the run)",
@@ -566,6 +565,12 @@ def main():
          "{dir}/idx-gzip-bomb/train-images-idx3-ubyte.gz: header promises 118 MB of pixels from a %.1f MB file"
          " (%.0f:1): more than image data compresses; the file is not a data set" % (gz / 1e6, 117600000 / gz),
          app="data")
+
+    case("classes-old-name", "info with --classes for a bare .pt's names (its name before --class-names everywhere)",
+         ["info", "{dir}/good.pt", "--input-shape", "1,28,28", "--classes", DIGITS, "--mean", "0.286", "--std",
+          "0.353"],
+         "the class names of a bare .pt are given with --class-names (--classes is generate's choice of classes to"
+         " generate for)")
 
     # ---- round 2: models whose rows do not follow their images ---------------------------------------
     script(FirstRowOnly, "first-row-only.pt")

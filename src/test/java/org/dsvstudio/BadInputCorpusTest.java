@@ -180,7 +180,7 @@ class BadInputCorpusTest {
         if (shape == null) {
             return CardOverrides.NONE;
         }
-        return new CardDraft().setInputShape(shape).setClassNames(option(args, "--classes"))
+        return new CardDraft().setInputShape(shape).setClassNames(option(args, "--class-names"))
                 .setMean(option(args, "--mean")).setStd(option(args, "--std")).toOverrides();
     }
 

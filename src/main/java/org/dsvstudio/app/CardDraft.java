@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * The facts about a bare TorchScript {@code .pt} as a user types them in the card dialog (the GUI twin of
- * {@code --input-shape 1,28,28 --classes a,b,... --mean 0.5 --std 0.5}). Holds the raw text, turns it into
+ * {@code --input-shape 1,28,28 --class-names a,b,... --mean 0.5 --std 0.5}). Holds the raw text, turns it into
  * {@link CardOverrides} with messages that name the field, and saves the resulting card beside the
  * {@code .pt} as {@code NAME.json}, where {@link org.dsvstudio.model.ModelLoader} looks first.
  * No JavaFX here: the dialog binds its fields to this class.

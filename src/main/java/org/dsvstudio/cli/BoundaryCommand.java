@@ -104,7 +104,7 @@ public final class BoundaryCommand implements Callable<Integer> {
         String written;
         try (SignalCancellation cancellation = new SignalCancellation(30)) {
             written = ComputeThread.get().call(() -> {
-                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames),
+                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()),
                         engine.device())) {
                     List<float[]> xs = new ArrayList<>();
                     for (Path f : files) {

@@ -42,7 +42,7 @@ public final class DsvCli implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         commandLine = "dsv-studio " + String.join(" ", quoteAll(args));
         CommandLine cli = new CommandLine(new DsvCli());
-        // "--classes @FILE" is ours (one name per line); picocli's own @-files would split that file into arguments
+        // "--class-names @FILE" is ours (one name per line); picocli's own @-files would split that file into arguments
         cli.setExpandAtFiles(false);
         cli.setOut(out);
         cli.setErr(err);

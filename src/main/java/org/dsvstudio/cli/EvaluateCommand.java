@@ -74,7 +74,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         DjlEngine engine = common.startEngine();
         ProgressLine bar = new ProgressLine(spec.commandLine().getErr());
         EvalResult result = ComputeThread.get().call(() -> {
-            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames), engine.device())) {
+            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()), engine.device())) {
                 return Evaluator.evaluate(c, classMap.align(evalSet, c.card().classNames()), f -> bar.update(f, "evaluating", f >= 1), () -> false);
             }
         });

@@ -141,7 +141,7 @@ public final class ExplainCommand implements Callable<Integer> {
         DjlEngine engine = common.startEngine();
         Map<String, Object> settings = new LinkedHashMap<>();
         List<Map<String, Object>> entries = ComputeThread.get().call(() -> {
-            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames), engine.device());
+            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()), engine.device());
                     AutogradBridge bridge = AutogradBridge.load()) {
                 ModelCard card = c.card();
                 Attributions a = new Attributions(c, bridge);
@@ -197,7 +197,7 @@ public final class ExplainCommand implements Callable<Integer> {
     private int printLayers() throws Exception {
         DjlEngine engine = common.startEngine();
         List<String> lines = ComputeThread.get().call(() -> {
-            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames),
+            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()),
                     engine.device())) {
                 GradCam cam = gradCamFor(c, null);
                 List<String> l = new ArrayList<>();

@@ -104,7 +104,7 @@ public final class FaithfulnessCommand implements Callable<Integer> {
         Faithfulness.Report r;
         try (SignalCancellation cancellation = new SignalCancellation(60)) {
             r = ComputeThread.get().call(() -> {
-                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames),
+                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()),
                         engine.device()); AutogradBridge bridge = AutogradBridge.load()) {
                     return Faithfulness.run(c, bridge, classMap.align(train, c.card().classNames()),
                             classMap.align(test, c.card().classNames()), dataName, dsvs, config, lambdaImages, lambdaSteps,

@@ -73,7 +73,8 @@ public final class GenerateCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @Option(names = "--class-names", paramLabel = "a,b,...|@FILE",
-            description = "Class names of a bare .pt (here --classes picks the classes to generate for).")
+            description = "Class names of a bare .pt, comma separated, or @file with one per line (--classes picks"
+                    + " the classes to generate for).")
     String classNames;
 
     @Mixin

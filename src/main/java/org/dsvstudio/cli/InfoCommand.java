@@ -46,7 +46,7 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DjlEngine engine = common.startEngine();
         Map<String, Object> info = ComputeThread.get().call(() -> {
-            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames), engine.device())) {
+            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()), engine.device())) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("path", c.source().toString());
                 m.put("sha256", c.sha256());

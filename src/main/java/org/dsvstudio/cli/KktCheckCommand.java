@@ -75,7 +75,7 @@ public final class KktCheckCommand implements Callable<Integer> {
         KktDiagnostic.Report report;
         try (SignalCancellation cancellation = new SignalCancellation(30)) {
             report = ComputeThread.get().call(() -> {
-                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.classNames), engine.device());
+                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()), engine.device());
                         AutogradBridge bridge = AutogradBridge.load()) {
                     Double mu = weightDecay != null ? weightDecay
                             : c.card().provenance() == null ? null : c.card().provenance().weightDecay();

@@ -73,7 +73,7 @@ public final class ModelOptions {
             names = Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         }
         if (names.size() < 2) {
-            throw new UserInputException("--classes needs at least two class names");
+            throw new UserInputException("--class-names needs at least two class names");
         }
         return names;
     }

@@ -29,7 +29,7 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--pt", defaultValue = "src/test/resources/torchscript/tiny_convnet.pt", paramLabel = "FILE",
             description = "TorchScript model of the load/unload part (default ${DEFAULT-VALUE}; its card beside it or"
-                    + " given with --input-shape/--classes/--mean/--std, default digits 1,28,28).")
+                    + " given with --input-shape/--class-names/--mean/--std, default digits 1,28,28).")
     Path pt;
 
     @Option(names = "--steps", defaultValue = "10000", description = "DeepKKT steps (default ${DEFAULT-VALUE}).")
@@ -63,14 +63,14 @@ public final class SoakCommand implements Callable<Integer> {
             throw new UserInputException("--steps must be at least 10 × --every and --cycles at least 10 ×"
                     + " --cycles-every (warm-up is the first tenth of the samples)");
         }
-        if (modelOptions.inputShape == null && classNames.classNames == null && modelOptions.mean == null
+        if (modelOptions.inputShape == null && classNames.names() == null && modelOptions.mean == null
                 && modelOptions.std == null) {
             modelOptions.inputShape = "1,28,28";
             classNames.classNames = "0,1,2,3,4,5,6,7,8,9";
             modelOptions.mean = "0.286";
             modelOptions.std = "0.353";
         }
-        Soak.Options o = new Soak.Options(model, pt, modelOptions.toOverrides(classNames.classNames), steps, every,
+        Soak.Options o = new Soak.Options(model, pt, modelOptions.toOverrides(classNames.names()), steps, every,
                 cycles, cyclesEvery);
         DjlEngine engine = common.startEngine();
         var out = spec.commandLine().getOut();

@@ -26,7 +26,7 @@ public record CardOverrides(int[] inputShape, List<String> classNames, double[] 
             missing.add("--input-shape");
         }
         if (classes == null) {
-            missing.add("--classes");
+            missing.add("--class-names");
         }
         if (m == null) {
             missing.add("--mean");
@@ -36,7 +36,7 @@ public record CardOverrides(int[] inputShape, List<String> classNames, double[] 
         }
         if (!missing.isEmpty()) {
             throw new ModelLoadException("no model card beside " + weightsFile + ": give "
-                    + String.join(", ", missing) + " (e.g. --input-shape 1,28,28 --classes a,b,... --mean 0.5 --std 0.5)");
+                    + String.join(", ", missing) + " (e.g. --input-shape 1,28,28 --class-names a,b,... --mean 0.5 --std 0.5)");
         }
         String n = name != null ? name : base != null && base.name() != null ? base.name() : defaultName;
         if (base == null) {

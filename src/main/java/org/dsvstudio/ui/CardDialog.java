@@ -40,7 +40,7 @@ import java.util.function.Function;
 
 /**
  * Asks for what a TorchScript {@code .pt} without a model card cannot tell: input shape, class names and
- * normalization (the dialog twin of {@code --input-shape --classes --mean --std}). Fields are checked inline by
+ * normalization (the dialog twin of {@code --input-shape --class-names --mean --std}). Fields are checked inline by
  * {@link CardDraft}; OK stays disabled until they are valid. "Check" runs the caller's probe (one forward pass,
  * on the compute thread) and shows its outcome without blocking the FX thread. With "save" ticked, OK also
  * writes the card beside the .pt as {@code NAME.json}, where the loader finds it next time.

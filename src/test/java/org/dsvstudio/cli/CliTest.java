@@ -29,7 +29,7 @@ class CliTest {
     }
 
     private static final String TINY = TestSupport.resource("torchscript/tiny_convnet.pt").toString();
-    private static final String[] DIGIT_FLAGS = {"--input-shape", "1,28,28", "--classes", "0,1,2,3,4,5,6,7,8,9",
+    private static final String[] DIGIT_FLAGS = {"--input-shape", "1,28,28", "--class-names", "0,1,2,3,4,5,6,7,8,9",
             "--mean", "0.286", "--std", "0.353"};
 
     private static String[] concat(String[] a, String... b) {
@@ -64,7 +64,7 @@ class CliTest {
     void infoOnABarePtWithoutFlagsSaysWhichAreMissing() {
         Result r = run("info", TINY);
         assertOneLineError(r, "dsv-studio: error: no model card beside tiny_convnet.pt: give --input-shape, "
-                + "--classes, --mean, --std");
+                + "--class-names, --mean, --std");
     }
 
     @Test

@@ -137,11 +137,11 @@ class ExplainCommandTest {
         ImageIO.write(new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY), "png", png.toFile());
         String tiny = TestSupport.resource("torchscript/tiny_convnet.pt").toString();
         CliTest.Result r = CliTest.run("explain", tiny, png.toString(), "--method", "gradcam", "--input-shape",
-                "1,28,28", "--classes", "0,1,2,3,4,5,6,7,8,9", "--out", dir.resolve("o").toString(), "--device", "cpu");
+                "1,28,28", "--class-names", "0,1,2,3,4,5,6,7,8,9", "--out", dir.resolve("o").toString(), "--device", "cpu");
         assertEquals(2, r.exit());
         assertEquals("dsv-studio: error: " + org.dsvstudio.explain.GradCam.NEEDS_BUILTIN, r.err().strip());
         assertTrue(Files.notExists(dir.resolve("o")));
-        r = CliTest.run("explain", tiny, "--list-layers", "--input-shape", "1,28,28", "--classes",
+        r = CliTest.run("explain", tiny, "--list-layers", "--input-shape", "1,28,28", "--class-names",
                 "0,1,2,3,4,5,6,7,8,9", "--device", "cpu");
         assertEquals(2, r.exit());
         assertEquals("dsv-studio: error: " + org.dsvstudio.explain.GradCam.NEEDS_BUILTIN, r.err().strip());

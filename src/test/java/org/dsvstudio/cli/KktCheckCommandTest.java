@@ -13,7 +13,7 @@ class KktCheckCommandTest {
     @Test
     void kktCheckReportsEveryParameterTensorAndTheWhole() throws Exception {
         CliTest.Result r = CliTest.run("kkt-check", TestSupport.resource("torchscript/tiny_convnet.pt").toString(),
-                "--input-shape", "1,28,28", "--classes", "0,1,2,3,4,5,6,7,8,9", "--mean", "0.286", "--std", "0.353",
+                "--input-shape", "1,28,28", "--class-names", "0,1,2,3,4,5,6,7,8,9", "--mean", "0.286", "--std", "0.353",
                 "--data", TestSupport.realData("fashion-mnist").toString(), "--limit", "20", "--weight-decay", "5e-3",
                 "--json");
         assertEquals(0, r.exit(), r.err());
@@ -32,7 +32,7 @@ class KktCheckCommandTest {
     @Test
     void withoutWeightDecayTheResidualIsUnknownButTheCosineIsThere() throws Exception {
         CliTest.Result r = CliTest.run("kkt-check", TestSupport.resource("torchscript/tiny_convnet.pt").toString(),
-                "--input-shape", "1,28,28", "--classes", "0,1,2,3,4,5,6,7,8,9", "--mean", "0.286", "--std", "0.353",
+                "--input-shape", "1,28,28", "--class-names", "0,1,2,3,4,5,6,7,8,9", "--mean", "0.286", "--std", "0.353",
                 "--data", TestSupport.realData("fashion-mnist").toString(), "--limit", "5");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("μ = unknown (give --weight-decay)"), r.out());
