@@ -115,7 +115,13 @@ public final class CompareTab extends ScrollPane {
         showResult(null);
         vm.resultProperty().addListener((obs, old, r) -> showResult(r));
 
-        VBox box = new VBox(10, header, explain, actions, row1, row2, status, maps);
+        SideBySide sideBySide = new SideBySide();
+        Runnable showPair = () -> sideBySide.show(vm.firstRunProperty().get(), vm.secondRunProperty().get());
+        vm.firstRunProperty().addListener((o, a, b) -> showPair.run());
+        vm.secondRunProperty().addListener((o, a, b) -> showPair.run());
+        showPair.run();
+
+        VBox box = new VBox(10, header, explain, actions, row1, row2, status, maps, sideBySide);
         box.setPadding(new Insets(16));
         setContent(box);
     }
