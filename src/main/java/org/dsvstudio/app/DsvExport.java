@@ -173,8 +173,7 @@ public final class DsvExport {
             if (warning != null) {
                 g.setColor(new Color(170, 30, 30));
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-                int cut = warning.indexOf(", so λ");
-                drawClipped(g, "⚠ " + (cut > 0 ? warning.substring(0, cut) : warning), pad, 34, width - 2 * pad);
+                drawClipped(g, "⚠ " + result.kktWarningShort(), pad, 34, width - 2 * pad);
             }
             Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
             Font label = new Font(Font.SANS_SERIF, Font.BOLD, 12);

@@ -94,6 +94,13 @@ public record KktResult(KktConfig config, long seed, String initLabel, List<Cand
                 + " make these support vectors of the model. Try " + advice;
     }
 
+    /** The first half of {@link #kktWarning()}: what was not met, without the advice (null when met). */
+    public String kktWarningShort() {
+        String w = kktWarning();
+        int cut = w == null ? -1 : w.indexOf(", so λ");
+        return cut < 0 ? w : w.substring(0, cut);
+    }
+
     public LossTerms last() {
         return history.isEmpty() ? null : history.get(history.size() - 1);
     }

@@ -246,7 +246,7 @@ public final class JobViewModel implements Workbench.RunListener {
                         + "class · entropy %.2f → %.2f", how, r.stepsDone(), r.wallSeconds(), r.kept().size(),
                 r.candidates().size(), 100 * r.primalFeasibility(), r.initialMeanEntropy(), r.finalMeanEntropy())
                 + (r.notes().isEmpty() ? "" : " · " + String.join(" · ", r.notes()))
-                + (r.kktWarning() == null ? "" : " · ⚠ " + r.kktWarning());
+                + (r.kktWarning() == null ? "" : " · ⚠ " + r.kktWarningShort());
     }
 
     // ---- Start images (editing's "before") ----

@@ -211,4 +211,49 @@ class MixEditCompareTest {
         assertTrue(map.agreementText().contains(forward.agreed() + " of " + forward.total()), map.agreementText());
         assertEquals(null, compare.resultProperty().get().reverse(), "resnet-fashion has no run in the list");
     }
+
+    /**
+     * A standard and the robust model's runs side by side in the Compare tab: one row per class, each model's kept
+     * DSVs of that class. Leaves target/screenshots/compare-side-by-side.png (looked at when this changes).
+     */
+    @Test
+    void twoModelsDsvsAreShownSideBySideByClass(FxRobot robot) throws Exception {
+        MainViewModel vm = ready(robot);
+        Button generate = robot.lookup("#generate").queryButton();
+        waitUntil(30, () -> !generate.isDisabled());
+        robot.clickOn(generate);
+        JobViewModel standard = finished(vm, 1);
+        robot.interact(() -> vm.open(TestSupport.sampleModel("robust-fashion")));
+        Label title = robot.lookup("#modelTitle").queryAs(Label.class);
+        waitUntil(60, () -> "robust-fashion".equals(title.getText()));
+        robot.interact(() -> vm.run().configProperty().set(KktPresets.quick().withSteps(STEPS)));
+        waitUntil(30, () -> !generate.isDisabled());
+        robot.clickOn(generate);
+        JobViewModel robust = finished(vm, 2);
+
+        CompareViewModel compare = vm.compare();
+        robot.clickOn("#tabCompare");
+        robot.interact(() -> compare.openSecond(TestSupport.sampleModel("convnet-fashion")));
+        waitUntil(120, () -> compare.secondProperty().get() != null && !compare.busyProperty().get());
+        waitUntil(10, () -> compare.firstRunProperty().get() == robust && compare.secondRunProperty().get() == standard);
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.layout.VBox side = robot.lookup("#sideBySide").queryAs(javafx.scene.layout.VBox.class);
+        javafx.scene.layout.GridPane grid = (javafx.scene.layout.GridPane) side.getChildren().get(1);
+        long images1 = grid.getChildren().stream().filter(n -> javafx.scene.layout.GridPane.getColumnIndex(n) == 1
+                && n instanceof javafx.scene.layout.HBox).mapToLong(n -> ((javafx.scene.layout.HBox) n)
+                .getChildren().size()).sum();
+        long images2 = grid.getChildren().stream().filter(n -> javafx.scene.layout.GridPane.getColumnIndex(n) == 2
+                && n instanceof javafx.scene.layout.HBox).mapToLong(n -> ((javafx.scene.layout.HBox) n)
+                .getChildren().size()).sum();
+        assertEquals(robust.resultProperty().get().kept().size(), images1);
+        assertEquals(standard.resultProperty().get().kept().size(), images2);
+        assertTrue(((Label) side.getChildren().get(0)).getText().contains("robust-fashion"));
+        robot.interact(() -> ((javafx.scene.control.ScrollPane) robot.lookup("#compareTab").query()).setVvalue(1));
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.geometry.Rectangle2D all = javafx.stage.Screen.getPrimary().getBounds();
+        java.nio.file.Path out = TestSupport.projectRoot().resolve("target/screenshots/compare-side-by-side.png");
+        java.nio.file.Files.createDirectories(out.getParent());
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(robot.capture(all).getImage(), null),
+                "png", out.toFile());
+    }
 }
