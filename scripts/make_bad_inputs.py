@@ -98,6 +98,18 @@ class InfOut(Wrapped):
         return self.net(x) / 0.0
 
 
+class Rgb32(nn.Module):
+    """A valid 3x32x32 -> 10 classifier: a user's RGB model meeting grey 28x28 data."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 16 * 16, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(F.avg_pool2d(F.relu(self.conv(x)), 2).flatten(1))
+
+
 class FirstRowOnly(Wrapped):
     """Classifies only the first image of a batch and repeats its logits for every row."""
 
@@ -571,6 +583,21 @@ def main():
           "0.353"],
          "the class names of a bare .pt are given with --class-names (--classes is generate's choice of classes to"
          " generate for)")
+
+    # ---- round 2: data that does not fit the model is converted, and says so ----------------------------
+    script(Rgb32, "rgb32.pt")
+    d = os.path.join(OUT, "idx-digits")
+    os.makedirs(d)
+    idx_images(os.path.join(d, "train-images-idx3-ubyte"), 10, 28, 28, body=bytes(range(256)) * 30 + bytes(160))
+    idx_labels(os.path.join(d, "train-labels-idx1-ubyte"), list(range(10)))
+    case("grey-data-rgb-model", "grey 28×28 data for an RGB 32×32 model (once refused as 'images of another size'"
+         " everywhere but Explain; must work, converted)",
+         ["evaluate", "{dir}/rgb32.pt", "--split", "train", "--data", "{dir}/idx-digits", "--input-shape", "3,32,32",
+          "--class-names", DIGITS, "--mean", "0.5", "--std", "0.25"], None)
+    case("grey-data-rgb-model-start", "a run of the RGB 32×32 model from grey 28×28 real images (must work)",
+         ["generate", "{dir}/rgb32.pt", "--init", "real", "--data", "{dir}/idx-digits", "--steps", "1",
+          "--per-class", "1", "--out", "{tmp}/out", "--input-shape", "3,32,32", "--class-names", DIGITS, "--mean",
+          "0.5", "--std", "0.25"], None)
 
     # ---- round 2: models whose rows do not follow their images ---------------------------------------
     script(FirstRowOnly, "first-row-only.pt")

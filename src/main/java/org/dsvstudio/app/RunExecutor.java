@@ -52,6 +52,11 @@ public final class RunExecutor {
             // start images of class c must be images of the model's class c: image folders match by name
             images = ClassMatch.toModel(images, card.classNames(), java.util.Map.of());
         }
+        if (images != null) {
+            // grey 28×28 data can start an RGB 32×32 model's run (said in the app when the data is attached)
+            images = org.dsvstudio.data.ImageConversion.toShape(images, card.channels(), card.height(),
+                    card.imageWidth());
+        }
         KktRequest request = spec.start() != null
                 ? GenerationPlan.fromImage(card, classes, spec.perClass(), spec.mix(), spec.start(),
                         spec.startLabel(), spec.seed(), spec.config())

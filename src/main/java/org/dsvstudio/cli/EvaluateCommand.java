@@ -60,6 +60,20 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The data converted to the model's input shape, with a note on stderr when anything changes. */
+    static ImageDataset fitToModel(ImageDataset data, org.dsvstudio.model.ModelCard card, java.io.PrintWriter err)
+            throws java.io.IOException {
+        String note = org.dsvstudio.data.ImageConversion.describe(data, card.channels(), card.height(),
+                card.imageWidth());
+        if (note == null) {
+            return data;
+        }
+        ImageDataset fitted = org.dsvstudio.data.ImageConversion.toShape(data, card.channels(), card.height(),
+                card.imageWidth());
+        err.println("dsv-studio: note: " + note);
+        return fitted;
+    }
+
     @Override
     public Integer call() throws Exception {
         ImageDataset set = DatasetLoader.load(data, Split.parse(split));
@@ -75,7 +89,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         ProgressLine bar = new ProgressLine(spec.commandLine().getErr());
         EvalResult result = ComputeThread.get().call(() -> {
             try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()), engine.device())) {
-                return Evaluator.evaluate(c, classMap.align(evalSet, c.card().classNames()), f -> bar.update(f, "evaluating", f >= 1), () -> false);
+                ImageDataset fitted = fitToModel(evalSet, c.card(), spec.commandLine().getErr());
+                return Evaluator.evaluate(c, classMap.align(fitted, c.card().classNames()), f -> bar.update(f, "evaluating", f >= 1), () -> false);
             }
         });
         bar.finish();

@@ -106,8 +106,10 @@ public final class FaithfulnessCommand implements Callable<Integer> {
             r = ComputeThread.get().call(() -> {
                 try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()),
                         engine.device()); AutogradBridge bridge = AutogradBridge.load()) {
-                    return Faithfulness.run(c, bridge, classMap.align(train, c.card().classNames()),
-                            classMap.align(test, c.card().classNames()), dataName, dsvs, config, lambdaImages, lambdaSteps,
+                    return Faithfulness.run(c, bridge,
+                            classMap.align(EvaluateCommand.fitToModel(train, c.card(), err), c.card().classNames()),
+                            classMap.align(EvaluateCommand.fitToModel(test, c.card(), err), c.card().classNames()),
+                            dataName, dsvs, config, lambdaImages, lambdaSteps,
                             lambdaLr, marginImages, seed, ranking, (what, f) -> bar.update(f, what, f >= 1),
                             cancellation::isCancelled);
                 }

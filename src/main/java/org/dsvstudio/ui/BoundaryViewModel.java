@@ -507,7 +507,7 @@ public final class BoundaryViewModel {
         marginStatus.set("reading " + realCount.get() + " real images…");
         List<float[]> dsvImages01 = rows.stream().map(r -> r.candidate().image01()).toList();
         long generation = job.model().generation();
-        data.realImages(realCount.get(), 1).whenComplete((real, readFailure) -> Platform.runLater(() -> {
+        data.realImages(realCount.get(), 1, job.card()).whenComplete((real, readFailure) -> Platform.runLater(() -> {
             if (mine != marginRequest) {
                 return;
             }

@@ -121,14 +121,9 @@ public final class GalleryTab extends BorderPane {
             detail.setNearestUnavailable(DsvDetailPane.NO_DATA_HINT);
             return;
         }
-        if (data.train().channels() != shown.card().channels() || data.train().height() != shown.card().height()
-                || data.train().width() != shown.card().imageWidth()) {
-            detail.setNearestUnavailable("The attached data (" + data.train().name() + ") has images of another size.");
-            return;
-        }
         detail.setNearestLoading();
         CompletableFuture<java.util.List<org.dsvstudio.app.NearestImages.Match>> f =
-                model.nearest(c.image01(), NEAREST);
+                model.nearest(c.image01(), shown.card(), NEAREST);
         f.whenComplete((matches, failure) -> Platform.runLater(() -> {
             if (mine != request) {
                 return;

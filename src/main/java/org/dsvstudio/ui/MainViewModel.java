@@ -126,6 +126,11 @@ public final class MainViewModel {
                         // said now, not after a run from real images fails on it
                         fail("The data does not fit " + open.card().name(), e.getMessage());
                     }
+                    String conversion = workbench.data().conversionNote(open.card());
+                    if (conversion != null) {
+                        notice.set("Data attached: " + conversion + " (for start images, nearest images and"
+                                + " margins)");
+                    }
                 }
             }
         }));
@@ -237,8 +242,8 @@ public final class MainViewModel {
 
     /** The k training images of the attached data nearest to image01 (pixel space), in the background. */
     public java.util.concurrent.CompletableFuture<java.util.List<org.dsvstudio.app.NearestImages.Match>> nearest(
-            float[] image01, int k) {
-        return workbench.data().nearest(image01, k);
+            float[] image01, org.dsvstudio.model.ModelCard card, int k) {
+        return workbench.data().nearest(image01, card, k);
     }
 
     /** Checks a card for a bare .pt (the card dialog's Check), in the compute process. */
