@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -42,6 +43,10 @@ public final class FaithfulnessCommand implements Callable<Integer> {
 
     @Option(names = "--dsvs", paramLabel = "DIR", description = "A generate output folder of this model.")
     Path dsvs;
+
+    @Option(names = "--judge", paramLabel = "MODEL", description = "With --dsvs: judge the DSVs with this model too"
+            + " (repeatable; the legibility command's figures, in the JSON as 'legibility').")
+    List<Path> judges;
 
     @Option(names = "--lambda-images", defaultValue = "100",
             description = "Real training images per class scored by λ (default ${DEFAULT-VALUE}).")
@@ -120,11 +125,24 @@ public final class FaithfulnessCommand implements Callable<Integer> {
             bar.finish();
         }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Object document = r;
+        org.dsvstudio.evidence.Legibility.Report legibility = null;
+        if (judges != null && !judges.isEmpty()) {
+            if (dsvs == null) {
+                throw new UserInputException("--judge needs --dsvs DIR (the run to judge)");
+            }
+            legibility = ComputeThread.get().call(() -> LegibilityCommand.judgeRun(dsvs, judges, data, 30, seed,
+                    engine));
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> map = mapper.convertValue(r, java.util.LinkedHashMap.class);
+            map.put("legibility", legibility);
+            document = map;
+        }
         if (out != null) {
-            AtomicFiles.write(out, mapper.writeValueAsBytes(r));
+            AtomicFiles.write(out, mapper.writeValueAsBytes(document));
         }
         if (json) {
-            stdout.println(mapper.writeValueAsString(r));
+            stdout.println(mapper.writeValueAsString(document));
             return 0;
         }
         stdout.printf(Locale.ROOT, "%s on %s: test accuracy %.2f %% (%d images)%n", r.model(), r.data(),
@@ -147,6 +165,15 @@ public final class FaithfulnessCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "real test images (%d): boundary distance median %.3f (IQR %.3f–%.3f, %d not flipped)%n",
                 r.realMarginImages(), r.realMargin().median(), r.realMargin().q1(), r.realMargin().q3(),
                 r.realMargin().unflipped());
+        if (legibility != null) {
+            for (org.dsvstudio.evidence.Legibility.JudgeRow row : legibility.judges()) {
+                stdout.printf(Locale.ROOT, "judge %s: %.1f %% of the DSVs as their class (real images %.1f %%)%n",
+                        row.judge(), 100 * row.dsvs().agreement(), 100 * row.real().agreement());
+            }
+            stdout.printf(Locale.ROOT, "contrast %.3f (real %.3f); within-class distance %.2f (real %.2f)%n",
+                    legibility.dsvStats().contrast(), legibility.realStats().contrast(),
+                    legibility.dsvStats().withinClassDistance(), legibility.realStats().withinClassDistance());
+        }
         return 0;
     }
 

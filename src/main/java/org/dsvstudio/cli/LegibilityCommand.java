@@ -8,7 +8,6 @@ import org.dsvstudio.data.Split;
 import org.dsvstudio.engine.ComputeThread;
 import org.dsvstudio.engine.DjlEngine;
 import org.dsvstudio.evidence.Legibility;
-import org.dsvstudio.evidence.RunImages;
 import org.dsvstudio.model.AtomicFiles;
 import org.dsvstudio.model.CardOverrides;
 import org.dsvstudio.model.Classifier;
@@ -23,10 +22,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code legibility RUN_DIR --judge MODEL …}: do models that did not make the DSVs see their classes in them? */
@@ -69,44 +66,10 @@ public final class LegibilityCommand implements Callable<Integer> {
         if (realPerClass < 2 || realPerClass > 1000) {
             throw new UserInputException("--real-per-class must be in 2..1000");
         }
-        ImageDataset dsvs = RunImages.read(run);
-        String maker = RunImages.modelName(run);
         DjlEngine engine = common.startEngine();
         PrintWriter stdout = spec.commandLine().getOut();
-        Map<String, Object> report = ComputeThread.get().call(() -> {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            ImageDataset real = null;
-            String realName = null;
-            for (Path judgePath : judges) {
-                try (Classifier judge = ModelLoader.load(judgePath, CardOverrides.NONE, engine.device())) {
-                    if (maker != null && maker.equals(judge.card().name())) {
-                        throw new UserInputException("judge " + judgePath + " is " + maker + ", the model that made"
-                                + " the DSVs: a judge must be another model");
-                    }
-                    if (real == null) {
-                        Path folder = data != null ? data : defaultData(judge);
-                        ImageDataset test = DatasetLoader.load(folder, Split.TEST);
-                        real = test.samplePerClass(Math.min(realPerClass, minClassCount(test)), seed);
-                        realName = test.name();
-                    }
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("judge", judge.card().name());
-                    row.put("path", judgePath.toString());
-                    row.put("architecture", judge.card().architecture());
-                    row.put("dsvs", Legibility.judge(judge, dsvs));
-                    row.put("real", Legibility.judge(judge, real));
-                    rows.add(row);
-                }
-            }
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("run", run.toString());
-            r.put("model", maker);
-            r.put("realData", realName);
-            r.put("judges", rows);
-            r.put("dsvStats", Legibility.stats(dsvs));
-            r.put("realStats", Legibility.stats(real));
-            return r;
-        });
+        Legibility.Report report = ComputeThread.get().call(() -> judgeRun(run, judges, data, realPerClass, seed,
+                engine));
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         if (out != null) {
             AtomicFiles.write(out, mapper.writeValueAsBytes(report));
@@ -115,19 +78,16 @@ public final class LegibilityCommand implements Callable<Integer> {
             stdout.println(mapper.writeValueAsString(report));
             return 0;
         }
-        Legibility.Stats d = (Legibility.Stats) report.get("dsvStats");
-        Legibility.Stats r = (Legibility.Stats) report.get("realStats");
-        stdout.printf(Locale.ROOT, "%s: %d kept DSVs of %s; real: %d images of %s%n", run, d.images(), maker,
-                r.images(), report.get("realData"));
+        Legibility.Stats d = report.dsvStats();
+        Legibility.Stats r = report.realStats();
+        stdout.printf(Locale.ROOT, "%s: %d kept DSVs of %s; real: %d images of %s%n", run, d.images(), report.model(),
+                r.images(), report.realData());
         stdout.printf(Locale.ROOT, "%-24s %-11s %10s %10s %10s %10s%n", "judge", "kind", "DSVs agree", "p(own)",
                 "real agree", "p(own)");
-        for (Object o : (List<?>) report.get("judges")) {
-            Map<?, ?> row = (Map<?, ?>) o;
-            Legibility.Verdict v = (Legibility.Verdict) row.get("dsvs");
-            Legibility.Verdict rv = (Legibility.Verdict) row.get("real");
-            stdout.printf(Locale.ROOT, "%-24s %-11s %9.1f%% %10.3f %9.1f%% %10.3f%n", row.get("judge"),
-                    row.get("architecture"), 100 * v.agreement(), v.meanOwnProbability(), 100 * rv.agreement(),
-                    rv.meanOwnProbability());
+        for (Legibility.JudgeRow row : report.judges()) {
+            stdout.printf(Locale.ROOT, "%-24s %-11s %9.1f%% %10.3f %9.1f%% %10.3f%n", row.judge(), row.architecture(),
+                    100 * row.dsvs().agreement(), row.dsvs().meanOwnProbability(), 100 * row.real().agreement(),
+                    row.real().meanOwnProbability());
         }
         stdout.printf(Locale.ROOT, "%-24s %10s %10s %14s %16s%n", "images", "contrast", "brightness",
                 "high-freq share", "within-class dist");
@@ -136,6 +96,28 @@ public final class LegibilityCommand implements Callable<Integer> {
                     s.brightness(), s.highFrequencyShare(), s.withinClassDistance());
         }
         return 0;
+    }
+
+    /**
+     * Loads the judges, draws the real test images (from {@code data}, or the first judge's data set) and judges
+     * the run. Compute thread only; shared with {@code faithfulness --judge}.
+     */
+    static Legibility.Report judgeRun(Path run, List<Path> judgePaths, Path data, int realPerClass, long seed,
+            DjlEngine engine) throws java.io.IOException {
+        List<Classifier> loaded = new ArrayList<>();
+        try {
+            for (Path p : judgePaths) {
+                loaded.add(ModelLoader.load(p, CardOverrides.NONE, engine.device()));
+            }
+            Path folder = data != null ? data : defaultData(loaded.get(0));
+            ImageDataset test = DatasetLoader.load(folder, Split.TEST);
+            ImageDataset real = test.samplePerClass(Math.min(realPerClass, minClassCount(test)), seed);
+            return Legibility.report(run, loaded, judgePaths, real);
+        } finally {
+            for (Classifier c : loaded) {
+                c.close();
+            }
+        }
     }
 
     private static Path defaultData(Classifier judge) {

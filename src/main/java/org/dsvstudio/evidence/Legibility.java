@@ -52,6 +52,38 @@ public final class Legibility {
             double withinClassDistance, double[] radialPower) {
     }
 
+    /** One judge's verdicts: on the DSVs and on real images. */
+    public record JudgeRow(String judge, String path, String architecture, Verdict dsvs, Verdict real) {
+    }
+
+    /** What {@code legibility} reports (and {@code faithfulness --judge} adds to its JSON). */
+    public record Report(String run, String model, String realData, java.util.List<JudgeRow> judges, Stats dsvStats,
+            Stats realStats) {
+    }
+
+    /**
+     * Judges the kept DSVs of a run folder with every judge, beside {@code real} (real test images of the same
+     * classes). Compute thread only.
+     *
+     * @throws IllegalArgumentException when a judge is the model that made the DSVs
+     */
+    public static Report report(java.nio.file.Path runDir, java.util.List<Classifier> judges,
+            java.util.List<java.nio.file.Path> judgePaths, ImageDataset real) throws java.io.IOException {
+        ImageDataset dsvs = RunImages.read(runDir);
+        String maker = RunImages.modelName(runDir);
+        java.util.List<JudgeRow> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < judges.size(); i++) {
+            Classifier judge = judges.get(i);
+            if (maker != null && maker.equals(judge.card().name())) {
+                throw new IllegalArgumentException("judge " + judgePaths.get(i) + " is " + maker + ", the model that"
+                        + " made the DSVs: a judge must be another model");
+            }
+            rows.add(new JudgeRow(judge.card().name(), judgePaths.get(i).toString(), judge.card().architecture(),
+                    judge(judge, dsvs), judge(judge, real)));
+        }
+        return new Report(runDir.toString(), maker, real.name(), rows, stats(dsvs), stats(real));
+    }
+
     /** The judge's verdict on {@code images}, matched to its classes by name. Compute thread only. */
     public static Verdict judge(Classifier judge, ImageDataset images) throws DataFormatException {
         ModelCard card = judge.card();
