@@ -29,6 +29,13 @@ public final class CompareService {
                 json -> Protocol.mapper().treeToValue(json, ModelSummary.class), false).result());
     }
 
+    /** Judges a run's DSVs with independent models in the worker (the legibility figures). */
+    public CompletableFuture<org.dsvstudio.evidence.Legibility.Report> judge(WorkerServer.JudgeRequest request) {
+        return models.startEngine().thenCompose(engine -> calls.call(Protocol.JUDGE, request, "judging the DSVs",
+                e -> { }, json -> Protocol.mapper().treeToValue(json, org.dsvstudio.evidence.Legibility.Report.class),
+                false).result());
+    }
+
     /**
      * Classifies the current model's DSVs with the second model and, when given, the second model's DSVs with
      * the current model. Fails with a message when no second model is loaded or the classes differ.

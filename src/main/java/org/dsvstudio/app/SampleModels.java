@@ -82,4 +82,37 @@ public final class SampleModels {
         samples.sort(Comparator.comparing((Sample s) -> !s.name().equals(DEFAULT_SAMPLE)).thenComparing(Sample::name));
         return samples;
     }
+
+    /**
+     * The independent judges shipped in {@code sample-models/judges/} whose classes are {@code classNames} (the
+     * same names in the same order, compared as image folders are): judges of the model's own data set.
+     */
+    public static List<Path> judgesFor(List<String> classNames) {
+        List<Path> judges = new ArrayList<>();
+        Optional<Path> dir = directory().map(d -> d.resolve("judges")).filter(Files::isDirectory);
+        if (dir.isEmpty()) {
+            return judges;
+        }
+        List<String> wanted = classNames.stream().map(n -> n.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+        try (var children = Files.list(dir.get())) {
+            for (Path folder : children.filter(Files::isDirectory).sorted().toList()) {
+                Path card = folder.resolve(ModelCard.FILE_NAME);
+                if (!Files.isRegularFile(card)) {
+                    continue;
+                }
+                try {
+                    List<String> names = ModelLoader.readCard(card).classNames().stream()
+                            .map(n -> n.strip().toLowerCase(java.util.Locale.ROOT)).toList();
+                    if (names.equals(wanted)) {
+                        judges.add(folder);
+                    }
+                } catch (ModelLoadException e) {
+                    // a broken judge is left out
+                }
+            }
+        } catch (IOException e) {
+            return judges;
+        }
+        return judges;
+    }
 }

@@ -69,8 +69,13 @@ public final class Legibility {
      */
     public static Report report(java.nio.file.Path runDir, java.util.List<Classifier> judges,
             java.util.List<java.nio.file.Path> judgePaths, ImageDataset real) throws java.io.IOException {
-        ImageDataset dsvs = RunImages.read(runDir);
-        String maker = RunImages.modelName(runDir);
+        return report(runDir.toString(), RunImages.modelName(runDir), RunImages.read(runDir), judges, judgePaths,
+                real);
+    }
+
+    /** As {@link #report(java.nio.file.Path, java.util.List, java.util.List, ImageDataset)} for DSVs in memory. */
+    public static Report report(String run, String maker, ImageDataset dsvs, java.util.List<Classifier> judges,
+            java.util.List<java.nio.file.Path> judgePaths, ImageDataset real) throws java.io.IOException {
         java.util.List<JudgeRow> rows = new java.util.ArrayList<>();
         for (int i = 0; i < judges.size(); i++) {
             Classifier judge = judges.get(i);
@@ -81,7 +86,7 @@ public final class Legibility {
             rows.add(new JudgeRow(judge.card().name(), judgePaths.get(i).toString(), judge.card().architecture(),
                     judge(judge, dsvs), judge(judge, real)));
         }
-        return new Report(runDir.toString(), maker, real.name(), rows, stats(dsvs), stats(real));
+        return new Report(run, maker, real.name(), rows, stats(dsvs), stats(real));
     }
 
     /** The judge's verdict on {@code images}, matched to its classes by name. Compute thread only. */

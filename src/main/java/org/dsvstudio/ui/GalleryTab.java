@@ -42,6 +42,8 @@ public final class GalleryTab extends BorderPane {
     private final DsvDetailPane detail = new DsvDetailPane();
     private final Label header = new Label("No result yet: finished runs appear here.");
     private final Button export = new Button("Export…");
+    private final Button judge = new Button("Judge legibility");
+    private final Label judged = new Label();
     private final ChangeListener<KktResult> onResult = (obs, old, r) -> showResult();
     private JobViewModel shown;
     /** Bumped per selection, so a slow nearest-image search cannot overwrite a newer one. */
@@ -61,7 +63,18 @@ public final class GalleryTab extends BorderPane {
         export.setOnAction(e -> export((Stage) getScene().getWindow()));
         Region grow = new Region();
         HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox top = new HBox(10, header, grow, export);
+        judge.setId("judgeGallery");
+        judge.setTooltip(new Tooltip("Do models that did not make these DSVs see their classes in them? The"
+                + " independent judges of sample-models/judges classify the kept DSVs, beside real test images;"
+                + " contrast and diversity are compared with real images' (the legibility command)"));
+        judge.setDisable(true);
+        judge.setMinWidth(Region.USE_PREF_SIZE);
+        judge.setOnAction(e -> judge());
+        judged.setId("judgeResult");
+        judged.setWrapText(true);
+        judged.setPadding(new Insets(0, 16, 6, 16));
+        judged.managedProperty().bind(judged.textProperty().isNotEmpty());
+        HBox top = new HBox(10, header, grow, judge, export);
         top.setAlignment(Pos.CENTER_LEFT);
         top.setPadding(new Insets(10, 16, 6, 16));
         ScrollPane detailScroll = new ScrollPane(detail);
@@ -69,7 +82,7 @@ public final class GalleryTab extends BorderPane {
         detailScroll.setMinWidth(300);
         SplitPane split = new SplitPane(gallery, detailScroll);
         split.setDividerPositions(0.6);
-        setTop(top);
+        setTop(new javafx.scene.layout.VBox(top, judged));
         setCenter(split);
         model.jobs().selectedProperty().addListener((obs, old, job) -> follow(job));
         gallery.selectedProperty().addListener((obs, old, c) -> showDetail(c));
@@ -92,6 +105,8 @@ public final class GalleryTab extends BorderPane {
     private void showResult() {
         KktResult r = shown == null ? null : shown.resultProperty().get();
         export.setDisable(r == null);
+        judge.setDisable(r == null || r.kept().isEmpty());
+        judged.setText("");
         detail.clear();
         if (r == null) {
             header.setText(shown == null ? "No result yet: finished runs appear here."
@@ -134,6 +149,62 @@ public final class GalleryTab extends BorderPane {
                 detail.setNearest(matches, "pixel space, " + data.train().name(), data.train().classNames());
             }
         }));
+    }
+
+    /**
+     * Judges the shown run's kept DSVs with the shipped judges of its classes (in the compute process) and shows
+     * their agreement beside real images', contrast and diversity.
+     */
+    private void judge() {
+        JobViewModel job = shown;
+        KktResult r = job == null ? null : job.resultProperty().get();
+        if (r == null) {
+            return;
+        }
+        org.dsvstudio.model.ModelCard card = job.card();
+        java.util.List<java.nio.file.Path> judges = org.dsvstudio.app.SampleModels.judgesFor(card.classNames());
+        if (judges.isEmpty()) {
+            judged.setText("No judge for these classes: sample-models/judges holds judges of Fashion-MNIST and MNIST"
+                    + " (the legibility command takes any model as --judge).");
+            return;
+        }
+        java.util.List<org.dsvstudio.kkt.Candidate> kept = r.kept().stream()
+                .filter(c -> org.dsvstudio.kkt.KktRequest.isHard(c.target())).toList();
+        if (kept.isEmpty()) {
+            judged.setText("Only DSVs of one class are judged; this run's are class mixes.");
+            return;
+        }
+        Workbench.AttachedData data = model.dataProperty().get();
+        var request = new org.dsvstudio.worker.WorkerServer.JudgeRequest("run #" + job.number(), card.name(),
+                kept.stream().map(org.dsvstudio.kkt.Candidate::image01).toList(),
+                kept.stream().mapToInt(org.dsvstudio.kkt.Candidate::targetClass).toArray(), card.classNames(),
+                card.channels(), card.height(), card.imageWidth(), judges, data == null ? null : data.folder(), 30);
+        judge.setDisable(true);
+        judged.setText("Judging " + kept.size() + " DSVs with " + judges.size() + " independent models…");
+        model.workbench().comparison().judge(request).whenComplete((report, failure) -> Platform.runLater(() -> {
+            judge.setDisable(shown == null || shown.resultProperty().get() == null);
+            if (shown != job) {
+                return;
+            }
+            judged.setText(failure != null ? "Could not judge: " + MainViewModel.message(failure) : describe(report));
+        }));
+    }
+
+    static String describe(org.dsvstudio.evidence.Legibility.Report report) {
+        StringBuilder s = new StringBuilder("Independent judges: ");
+        for (int i = 0; i < report.judges().size(); i++) {
+            var row = report.judges().get(i);
+            s.append(i == 0 ? "" : " · ").append(String.format(java.util.Locale.ROOT,
+                    "%s sees their class in %.0f %% (real images %.0f %%)", row.judge(),
+                    100 * row.dsvs().agreement(), 100 * row.real().agreement()));
+        }
+        s.append(String.format(java.util.Locale.ROOT, ". Contrast %.2f (real %.2f)", report.dsvStats().contrast(),
+                report.realStats().contrast()));
+        double within = report.dsvStats().withinClassDistance();
+        s.append(Double.isNaN(within) ? "; one DSV per class, so no difference within a class to compare."
+                : String.format(java.util.Locale.ROOT, "; difference within a class %.1f (real %.1f).", within,
+                        report.realStats().withinClassDistance()));
+        return s.toString();
     }
 
     /** Asks for a folder and writes the selected result there in the background. */

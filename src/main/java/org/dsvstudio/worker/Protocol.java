@@ -44,6 +44,7 @@ public final class Protocol {
     public static final String EXPLAIN = "explain";
     public static final String OPEN_SECOND = "open-second";
     public static final String COMPARE = "compare";
+    public static final String JUDGE = "judge";
     public static final String CANCEL = "cancel";
     public static final String PING = "ping";
     public static final String SHUTDOWN = "shutdown";
@@ -134,7 +135,8 @@ public final class Protocol {
         Class<?>[] types = {Message.class, Failure.class, Fraction.class, WorkerServer.OpenRequest.class,
                 WorkerServer.GenerateRequest.class, WorkerServer.PlaneRequest.class, WorkerServer.PathRequest.class,
                 WorkerServer.MarginsRequest.class, WorkerServer.ExplainRequest.class,
-                WorkerServer.CompareRequest.class, org.dsvstudio.app.Workbench.ModelSummary.class,
+                WorkerServer.CompareRequest.class, WorkerServer.JudgeRequest.class,
+                org.dsvstudio.evidence.Legibility.Report.class, org.dsvstudio.app.Workbench.ModelSummary.class,
                 org.dsvstudio.kkt.KktProgress.class, org.dsvstudio.kkt.KktRequest.class,
                 org.dsvstudio.kkt.KktResult.class, org.dsvstudio.explain.DecisionPlane.Result.class,
                 org.dsvstudio.explain.DecisionPath.Result.class, org.dsvstudio.app.Saliency.Prepared.class,

@@ -89,6 +89,15 @@ public final class WorkerServer {
     public record CompareRequest(ModelComparison.Dsvs first, ModelComparison.Dsvs second) {
     }
 
+    /**
+     * Judge a run's kept DSVs (pixels in [0,1], the run's model's shape) with independent models, beside real test
+     * images of {@code data} (null: the first judge's data set under ./data).
+     */
+    public record JudgeRequest(String run, String model, List<float[]> images01, int[] classes,
+            List<String> classNames, int channels, int height, int width, List<Path> judges, Path data,
+            int realPerClass) {
+    }
+
     /** Images per margin chunk: progress and cancellation between chunks. */
     static final int MARGIN_CHUNK = 32;
 
@@ -141,7 +150,7 @@ public final class WorkerServer {
                     }
                 }
                 case Protocol.OPEN, Protocol.PROBE, Protocol.GENERATE, Protocol.PLANE, Protocol.PATH, Protocol.MARGINS,
-                        Protocol.PREPARE_EXPLAIN, Protocol.EXPLAIN, Protocol.OPEN_SECOND, Protocol.COMPARE -> {
+                        Protocol.PREPARE_EXPLAIN, Protocol.EXPLAIN, Protocol.OPEN_SECOND, Protocol.COMPARE, Protocol.JUDGE -> {
                     AtomicBoolean cancel = new AtomicBoolean();
                     cancels.put(m.id(), cancel);
                     ComputeThread.get().submit(() -> {
@@ -174,6 +183,7 @@ public final class WorkerServer {
                 case Protocol.EXPLAIN -> explain(m.id(), Protocol.body(m, ExplainRequest.class), stop(cancel));
                 case Protocol.OPEN_SECOND -> openSecond(Protocol.body(m, OpenRequest.class));
                 case Protocol.COMPARE -> compare(Protocol.body(m, CompareRequest.class));
+                case Protocol.JUDGE -> judge(Protocol.body(m, JudgeRequest.class));
                 default -> throw new IllegalStateException(m.kind());
             };
             send(Protocol.message(m.id(), Protocol.RESULT, result));
@@ -338,6 +348,37 @@ public final class WorkerServer {
         ModelComparison.Direction forward = ModelComparison.classify(r.first(), second);
         ModelComparison.Direction reverse = r.second() == null ? null : ModelComparison.classify(r.second(), first);
         return new ModelComparison.Result(forward, reverse);
+    }
+
+    private org.dsvstudio.evidence.Legibility.Report judge(JudgeRequest r) throws IOException {
+        DjlEngine engine = DjlEngine.start(device);
+        int size = r.channels() * r.height() * r.width();
+        byte[] pixels = new byte[r.images01().size() * size];
+        for (int i = 0; i < r.images01().size(); i++) {
+            float[] x = r.images01().get(i);
+            for (int j = 0; j < size; j++) {
+                pixels[i * size + j] = (byte) Math.round(Math.max(0f, Math.min(1f, x[j])) * 255f); // as in the PNGs
+            }
+        }
+        ImageDataset dsvs = new ImageDataset(r.run(), pixels, r.classes(), r.channels(), r.height(), r.width(),
+                r.classNames(), true);
+        List<Classifier> judges = new java.util.ArrayList<>();
+        try {
+            for (Path p : r.judges()) {
+                judges.add(ModelLoader.load(p, CardOverrides.NONE, engine.device()));
+            }
+            Path folder = r.data() != null ? r.data()
+                    : org.dsvstudio.data.DatasetLoader.defaultDataDir(judges.get(0).card().dataset().split("/")[0]);
+            ImageDataset test = org.dsvstudio.data.DatasetLoader.load(folder, org.dsvstudio.data.Split.TEST);
+            int perClass = Integer.MAX_VALUE;
+            for (int c : test.classCounts()) {
+                perClass = Math.min(perClass, c);
+            }
+            ImageDataset real = test.samplePerClass(Math.min(r.realPerClass(), perClass), 0);
+            return org.dsvstudio.evidence.Legibility.report(r.run(), r.model(), dsvs, judges, r.judges(), real);
+        } finally {
+            judges.forEach(Classifier::close);
+        }
     }
 
     private ImageDataset dataFor(Path folder) throws IOException {

@@ -256,4 +256,35 @@ class MixEditCompareTest {
         javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(robot.capture(all).getImage(), null),
                 "png", out.toFile());
     }
+
+    /**
+     * The gallery's Judge button: the shipped Fashion-MNIST judges classify the run's DSVs in the compute process
+     * and the line under the header says how many they see as their class, beside real images. Leaves
+     * target/screenshots/gallery-judged.png.
+     */
+    @Test
+    void theGalleryJudgesARunWithTheShippedJudges(FxRobot robot) throws Exception {
+        MainViewModel vm = ready(robot);
+        Button generate = robot.lookup("#generate").queryButton();
+        waitUntil(30, () -> !generate.isDisabled());
+        robot.clickOn(generate);
+        JobViewModel job = finished(vm, 1);
+        robot.clickOn("#tabGallery");
+        Button judge = robot.lookup("#judgeGallery").queryButton();
+        waitUntil(10, () -> !judge.isDisabled());
+        robot.clickOn(judge);
+        Label result = robot.lookup("#judgeResult").queryAs(Label.class);
+        waitUntil(120, () -> result.getText().startsWith("Independent judges") || result.getText().startsWith("Could"));
+        String text = result.getText();
+        assertTrue(text.contains("judge-fashion-mlp sees their class in") && text.contains("judge-fashion-vgg"), text);
+        assertTrue(text.contains("(real images 8") || text.contains("(real images 9"), text);
+        assertEquals(10, job.resultProperty().get().kept().size());
+        WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(300); // a pulse to paint the new text before the screen is captured
+        javafx.geometry.Rectangle2D all = javafx.stage.Screen.getPrimary().getBounds();
+        java.nio.file.Path out = TestSupport.projectRoot().resolve("target/screenshots/gallery-judged.png");
+        java.nio.file.Files.createDirectories(out.getParent());
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(robot.capture(all).getImage(), null),
+                "png", out.toFile());
+    }
 }
