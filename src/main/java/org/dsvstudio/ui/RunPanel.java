@@ -70,7 +70,8 @@ public final class RunPanel extends VBox {
                 return text != null && text.startsWith("paper") ? "paper" : text;
             }
         });
-        preset.setTooltip(new Tooltip("quick: seconds, for a first look · standard: the default, 1 000 steps ·"
+        preset.setTooltip(new Tooltip("quick: the default, seconds (contrast kept; docs/legibility.md) · standard: 1 000"
+                + " smaller steps ·"
                 + " paper: the paper's objective as written, for comparison only (slow; docs/presets.md measured"
                 + " it 40 % feasible and inert on small models)"));
         preset.valueProperty().bindBidirectional(run.presetProperty());

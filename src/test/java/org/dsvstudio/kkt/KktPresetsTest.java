@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class KktPresetsTest {
 
     @Test
-    void fromRealImagesAPresetLosesOnlyItsTvPrior() {
+    void fromRealImagesAPresetLosesOnlyItsTvPriorAndContrastFloor() {
         for (String name : KktPresets.NAMES) {
             KktConfig noise = KktPresets.get(name);
             KktConfig real = KktPresets.get(name, true);
             assertEquals(0.0, real.tvWeight(), name);
-            assertEquals(noise.withTvWeight(0), real, name + ": every other field as the preset's");
+            assertEquals(withoutPriors(noise), real, name + ": every other field as the preset's");
             assertEquals(noise, KktPresets.get(name, false), name);
         }
         assertEquals(1.0, KktPresets.quick().tvWeight(), "from noise quick smooths (docs/presets.md)");
@@ -28,13 +28,17 @@ class KktPresetsTest {
         assertThrows(IllegalArgumentException.class, () -> KktPresets.get("fast", true));
     }
 
+    private static KktConfig withoutPriors(KktConfig c) {
+        return c.toBuilder().tvWeight(0).levers(c.leversOrNone().withContrastFloor(0)).build();
+    }
+
     @Test
     void forStartDropsAPresetsOwnTvPriorButLeavesChosenValues() {
         KktConfig quick = KktPresets.quick();
         assertSame(quick, KktPresets.forStart(quick, false), "from noise nothing changes");
-        assertEquals(quick.withTvWeight(0), KktPresets.forStart(quick, true));
+        assertEquals(withoutPriors(quick), KktPresets.forStart(quick, true));
         KktConfig shorter = quick.withSteps(7);
-        assertEquals(shorter.withTvWeight(0), KktPresets.forStart(shorter, true), "a preset cut short still is one");
+        assertEquals(withoutPriors(shorter), KktPresets.forStart(shorter, true), "a preset cut short still is one");
         KktConfig chosen = quick.withTvWeight(0.5);
         assertSame(chosen, KktPresets.forStart(chosen, true), "a TV weight set by hand is kept");
         KktConfig custom = new KktConfig("custom", 200, 1.0, 1.0, 1.0, 1.0, 0.0, quick.distance(), quick.parameters(),
@@ -48,11 +52,15 @@ class KktPresetsTest {
     @Test
     void presetsBuiltByNameHoldTheirMeasuredValues() {
         assertEquals(new KktConfig("quick", 200, 1.0, 1.0, 0.0, 1.0, 0.0, Distance.COSINE, java.util.List.of("last:4"),
-                0, 0.1, 0.05, 0.02, 0.9, 0.999, new Augmentation(0.125, 0.2, 0.0, 0.0, 0.01), 1.0, 100, 10),
-                KktPresets.quick());
+                0, 0.1, 0.05, 0.02, 0.9, 0.999, new Augmentation(0.125, 0.2, 0.0, 0.0, 0.01), 1.0, 100, 10,
+                new Levers("adam", 0.25, 0)), KktPresets.quick());
         assertEquals(new KktConfig("standard", 1000, 1.0, 1.0, 0.0, 1.0, 0.0, Distance.COSINE,
-                java.util.List.of("last:4"), 0, 0.1, 0.02, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 20),
-                KktPresets.standard());
+                java.util.List.of("last:4"), 0, 0.1, 0.02, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 20,
+                new Levers("adam", 0.25, 0)), KktPresets.standard());
+        assertEquals(0.0, KktPresets.get("quick", true).leversOrNone().contrastFloor(),
+                "a start from real images keeps its own contrast");
+        assertEquals(0.0, KktPresets.get("quick", true).tvWeight());
+        assertEquals(Levers.NONE, KktPresets.paper().leversOrNone(), "the paper's form has no levers");
         assertEquals(new KktConfig("paper", 2000, 2e-3, 1.0, 5.0, 0.0, 0.0, Distance.L1_MEAN, java.util.List.of("all"),
                 0.1, 0.0, 1e-3, 0.01, 0.9, 0.999, Augmentation.PAPER_NO_FLIP, 1.0, 100, 50), KktPresets.paper());
         KktConfig q = KktPresets.quick();
