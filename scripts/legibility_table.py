@@ -16,8 +16,49 @@ ORDER = ["quick", "standard", "no-prior", "contrast", "grey-contrast", "grey-con
          "l2-step"]
 
 
+def default_table(work):
+    """The default preset, seeds 1-3 (runs/legibility/default/MODEL-seedS, written by the seeds queue)."""
+    base = os.path.join(work, "default")
+    if not os.path.isdir(base):
+        return
+    by_model = {}
+    for d in sorted(os.listdir(base)):
+        f = os.path.join(base, d, "legibility.json")
+        if not os.path.isfile(f):
+            continue
+        model, seed = d.rsplit("-seed", 1)
+        with open(f) as fh:
+            leg = json.load(fh)
+        with open(os.path.join(base, d, "run", "dsvs.json")) as fh:
+            run = json.load(fh)
+        by_model.setdefault(model, []).append((seed, leg, run["summary"], run["config"]))
+    print("| default preset (%s), 3 per class from noise | seeds | judge 1 | judge 2 | contrast | within-class"
+          " | stationarity | feasible | s/step |" % "quick, contrast floor 0.25")
+    print("|---|---|---|---|---|---|---|---|---|")
+    def rng(values, fmt):
+        lo, hi = min(values), max(values)
+        return (fmt % lo) if abs(hi - lo) < 1e-9 else (fmt % lo) + "–" + (fmt % hi)
+    for model, rows in by_model.items():
+        judges = [r[1]["judges"] for r in rows]
+        cells = []
+        for j in range(len(judges[0])):
+            cells.append("%s %s %%" % (judges[0][j]["judge"], rng([100 * js[j]["dsvs"]["agreement"] for js in judges],
+                                                                   "%.0f")))
+        print("| %s | %s | %s | %s | %s (real %.3f) | %s (real %.2f) | %s | %s | %s |" % (
+            model, ",".join(r[0] for r in rows), cells[0], cells[1],
+            rng([r[1]["dsvStats"]["contrast"] for r in rows], "%.3f"), rows[0][1]["realStats"]["contrast"],
+            rng([r[1]["dsvStats"]["withinClassDistance"] for r in rows], "%.2f"),
+            rows[0][1]["realStats"]["withinClassDistance"],
+            rng([r[2]["stationarityRatioToLambdaZero"] for r in rows], "%.3f"),
+            rng([100 * r[2]["primalFeasibility"] for r in rows], "%.0f") + " %",
+            rng([r[2]["wallSeconds"] / max(1, r[2]["stepsDone"]) for r in rows], "%.3f")))
+    print()
+
+
 def main(work):
-    models = sorted(d for d in os.listdir(work) if os.path.isdir(os.path.join(work, d)))
+    default_table(work)
+    models = sorted(d for d in os.listdir(work) if os.path.isdir(os.path.join(work, d))
+                    and d not in ("default", "distill"))
     for model in models:
         rows = []
         header = None
