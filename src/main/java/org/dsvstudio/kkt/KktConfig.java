@@ -18,7 +18,7 @@ import java.util.List;
  * @param distance how stationarity is measured
  * @param parameters which weights stationarity is applied to: ["all"], ["last:N"] (last N tensors) or name
  *     prefixes
- * @param lambdaScale λ₀: λ = λ₀·ν with ν learned; ≤ 0 means auto = 1/(μ·n) with μ the model's weight decay
+ * @param lambdaScale λ₀: λ = λ₀·ν with ν learned; 0 means auto = 1/(μ·n) with μ the model's weight decay
  *     and n the number of candidates (the premise θ* = −(1/(μN)) Σ ∇ℓ spread over n DSVs), 1/n if μ unknown
  * @param lambdaInitSpread ν starts uniform in [1 − spread, 1 + spread]
  * @param lrX Adam learning rate of the images (normalized units)

@@ -151,7 +151,7 @@ public final class ConfigForm extends VBox {
         header("Multipliers λ");
         Input lambdaScale = number("lambdaScale", "λ₀ scale", false, c -> c.lambdaScale(), (v, x) -> v.lambdaScale = x,
                 "λ₀: the size of the multipliers. Each candidate's λ = λ₀·ν, where ν is learned and starts near 1. "
-                        + "≤ 0 = auto 1/(μn): μ is the model's training weight decay and n the number of candidates "
+                        + "0 = auto 1/(μn): μ is the model's training weight decay and n the number of candidates "
                         + "(1/n when μ is unknown). With the COSINE distance the scale does not matter. Paper preset: "
                         + "0.1.");
         Input spread = number("lambdaInitSpread", "λ start spread", false, c -> c.lambdaInitSpread(),

@@ -47,7 +47,8 @@ class SampleModelsTest {
         assertEquals(2000, result.samples());
         System.out.printf("%s: %.2f %% on 2000 test images, card %.2f %%%n", name, 100 * result.accuracy(),
                 100 * card.testAccuracy());
-        assertEquals(card.testAccuracy(), result.accuracy(), 0.01, name + " accuracy on 2000 test images");
+        // 2000 images measure an accuracy near 90 % to ±0.7 points (one standard error): 1.5 points is about 2σ
+        assertEquals(card.testAccuracy(), result.accuracy(), 0.015, name + " accuracy on 2000 test images");
     }
 
     /**

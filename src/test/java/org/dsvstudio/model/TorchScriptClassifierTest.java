@@ -148,7 +148,7 @@ class TorchScriptClassifierTest {
                 () -> compute(() -> ModelLoader.load(resource("torchscript/tiny_convnet.pt"),
                         new CardOverrides(new int[] {1, 28, 28}, null, null, new double[] {0.5}, null), Device.cpu())));
         String asked = e.getMessage().substring(0, e.getMessage().indexOf('('));
-        assertEquals("no model card beside tiny_convnet.pt: give --classes, --mean ", asked);
+        assertEquals("no model card beside tiny_convnet.pt: give --class-names, --mean ", asked);
     }
 
     @Test

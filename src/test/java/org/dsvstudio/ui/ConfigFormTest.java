@@ -110,9 +110,10 @@ class ConfigFormTest {
         assertRejected(robot, "parameters", " , ", "parameters must name at least one selection");
         assertRejected(robot, "parameters", "last:x", "parameter selection 'last:x': last:N needs a number");
         assertRejected(robot, "parameters", "last:0", "N must be ≥ 1");
-        // λ₀ may be any number: ≤ 0 means auto
-        set(robot, "lambdaScale", "-1");
-        assertEquals(-1.0, form.getConfig().lambdaScale());
+        // λ₀: 0 means auto, a negative value is refused (it once passed as auto)
+        assertRejected(robot, "lambdaScale", "-1", "lambdaScale must be 0 (auto) or a positive number up to 1e12");
+        set(robot, "lambdaScale", "0");
+        assertEquals(0.0, form.getConfig().lambdaScale());
         // several wrong fields at once: each shows its own message, the first is the form's error
         set(robot, "steps", "x");
         set(robot, "lrX", "-2");
@@ -184,7 +185,7 @@ class ConfigFormTest {
             assertTrue(c.getTooltip().getText().length() > 40, c.getId() + ": " + c.getTooltip().getText());
         }
         assertTrue(tooltip(robot, "primalWeight").contains("classified as its own class"));
-        assertTrue(tooltip(robot, "lambdaScale").contains("≤ 0 = auto 1/(μn)"));
+        assertTrue(tooltip(robot, "lambdaScale").contains("0 = auto 1/(μn)"));
         assertTrue(tooltip(robot, "chunkSize").toLowerCase().contains("memory"));
     }
 
