@@ -599,6 +599,18 @@ def main():
           "--per-class", "1", "--out", "{tmp}/out", "--input-shape", "3,32,32", "--class-names", DIGITS, "--mean",
           "0.5", "--std", "0.25"], None)
 
+    # a PNG whose header says 40 000 × 40 000 (its data is a few bytes): refused from the header, nothing decoded
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    with open(os.path.join(OUT, "huge.png"), "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40000, 40000, 8, 0, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
+    case("png-huge", "a PNG whose header declares 40 000 × 40 000 pixels (once 'Invalid scanline stride'; 23 000² used"
+         " 3.5 GB)", ["explain", "{dir}/good.pt", "{dir}/huge.png", "--out", "{tmp}/out"] + CARD_FLAGS,
+         "{dir}/huge.png: an image of 40000×40000 pixels (at most 67108864 pixels are read)")
+
     # ---- round 2: models whose rows do not follow their images ---------------------------------------
     script(FirstRowOnly, "first-row-only.pt")
     case("first-row-only", "a model that classifies only the first image of a batch (once: DSVs with all-equal logits)",
