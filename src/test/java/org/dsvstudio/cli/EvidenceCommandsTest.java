@@ -93,7 +93,7 @@ class EvidenceCommandsTest {
         CliTest.Result noFolder = CliTest.run("distill", "--images", "no/such/folder", "--data", data);
         assertEquals(2, noFolder.exit(), noFolder.err());
         assertTrue(noFolder.err().contains("neither random:K"), noFolder.err());
-        CliTest.Result badArch = CliTest.run("distill", "--images", "random:1", "--data", data, "--arch", "vgg");
+        CliTest.Result badArch = CliTest.run("distill", "--images", "random:1", "--data", data, "--arch", "vgg99");
         assertEquals(2, badArch.exit(), badArch.err());
     }
 }
