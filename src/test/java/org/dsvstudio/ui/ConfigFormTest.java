@@ -239,4 +239,32 @@ class ConfigFormTest {
     private static Label label(FxRobot robot, String query) {
         return robot.lookup(query).queryAs(Label.class);
     }
+
+    /**
+     * The Legibility section: the image step choice and two numbers reach the config, a bad floor is refused
+     * inline. Leaves target/screenshots/config-legibility.png (looked at when this changes).
+     */
+    @Test
+    void theLegibilityLeversReachTheConfig(FxRobot robot) throws Exception {
+        robot.interact(() -> form.load(KktPresets.quick()));
+        assertEquals("0.25", text(robot, "levers-contrastFloor"));
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ChoiceBox<String> step = robot.lookup("#cfg-levers-imageStep")
+                .queryAs(javafx.scene.control.ChoiceBox.class);
+        assertEquals("adam", step.getValue());
+        robot.interact(() -> step.setValue("l2"));
+        set(robot, "levers-gradientBlur", "1.5");
+        assertEquals(new org.dsvstudio.kkt.Levers("l2", 0.25, 1.5), form.getConfig().leversOrNone());
+        assertTrue(form.isModified());
+        assertRejected(robot, "levers-contrastFloor", "0.9", "contrastFloor must be in [0, 0.5]");
+        set(robot, "levers-contrastFloor", "0.3");
+        robot.interact(() -> ((ScrollPane) form.getScene().getRoot()).setVvalue(0.8));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        java.nio.file.Path out = org.dsvstudio.TestSupport.projectRoot()
+                .resolve("target/screenshots/config-legibility.png");
+        java.nio.file.Files.createDirectories(out.getParent());
+        javafx.scene.image.WritableImage[] shot = new javafx.scene.image.WritableImage[1];
+        robot.interact(() -> shot[0] = form.getScene().getRoot().snapshot(null, null));
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(shot[0], null), "png", out.toFile());
+    }
 }
