@@ -87,13 +87,24 @@ public final class EvaluateCommand implements Callable<Integer> {
         ImageDataset evalSet = set;
         DjlEngine engine = common.startEngine();
         ProgressLine bar = new ProgressLine(spec.commandLine().getErr());
-        EvalResult result = ComputeThread.get().call(() -> {
-            try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()), engine.device())) {
-                ImageDataset fitted = fitToModel(evalSet, c.card(), spec.commandLine().getErr());
-                return Evaluator.evaluate(c, classMap.align(fitted, c.card().classNames()), f -> bar.update(f, "evaluating", f >= 1), () -> false);
+        EvalResult result;
+        // Ctrl-C / SIGTERM stop between batches (evaluate once ran to the end whatever the signal)
+        try (SignalCancellation cancellation = new SignalCancellation(30)) {
+            result = ComputeThread.get().call(() -> {
+                try (Classifier c = ModelLoader.load(model, modelOptions.toOverrides(classNames.names()),
+                        engine.device())) {
+                    ImageDataset fitted = fitToModel(evalSet, c.card(), spec.commandLine().getErr());
+                    return Evaluator.evaluate(c, classMap.align(fitted, c.card().classNames()),
+                            f -> bar.update(f, "evaluating", f >= 1), cancellation::isCancelled);
+                }
+            });
+            bar.finish();
+            if (cancellation.isCancelled()) {
+                spec.commandLine().getErr().println("dsv-studio: cancelled after " + result.samples() + " of "
+                        + evalSet.size() + " images");
+                return DsvCli.EXIT_CANCELLED;
             }
-        });
-        bar.finish();
+        }
         var out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
