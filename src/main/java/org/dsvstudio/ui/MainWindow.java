@@ -48,6 +48,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The main window: models on the left (samples, recent, open, attached data), tabs in the middle (the model's
@@ -579,6 +580,12 @@ public final class MainWindow {
         if (c.testAccuracy() != null) {
             row = addRow(row, "Test accuracy", String.format(Locale.ROOT, "%.2f %% on %d images of %s",
                     100 * c.testAccuracy(), c.testSamples(), c.dataset()));
+        }
+        if (c.extra() != null && c.extra().get("robustAccuracy") instanceof Map<?, ?> robust
+                && robust.get("accuracy") instanceof Number acc) {
+            // adversarially trained models (train --adversarial): the accuracy under the attack they were trained on
+            row = addRow(row, "Robust accuracy", String.format(Locale.ROOT, "%.2f %% under %s (%s images)",
+                    100 * acc.doubleValue(), robust.get("attack"), robust.get("samples")));
         }
         if (c.provenance() != null) {
             ModelCard.Provenance p = c.provenance();

@@ -226,6 +226,9 @@ class MixEditCompareTest {
         robot.interact(() -> vm.open(TestSupport.sampleModel("robust-fashion")));
         Label title = robot.lookup("#modelTitle").queryAs(Label.class);
         waitUntil(60, () -> "robust-fashion".equals(title.getText()));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup((Label l) -> l.getText() != null && l.getText().startsWith("64.81 % under PGD L2 ε 1.5"))
+                .tryQuery().isPresent(), "the Model tab shows the robust accuracy of the card");
         robot.interact(() -> vm.run().configProperty().set(KktPresets.quick().withSteps(STEPS)));
         waitUntil(30, () -> !generate.isDisabled());
         robot.clickOn(generate);
