@@ -111,7 +111,7 @@ public final class LegibilityCommand implements Callable<Integer> {
             }
             Path folder = data != null ? data : defaultData(loaded.get(0));
             ImageDataset test = DatasetLoader.load(folder, Split.TEST);
-            ImageDataset real = test.samplePerClass(Math.min(realPerClass, minClassCount(test)), seed);
+            ImageDataset real = test.samplePerClass(Math.min(realPerClass, test.smallestClassCount()), seed);
             return Legibility.report(run, loaded, judgePaths, real);
         } finally {
             for (Classifier c : loaded) {
@@ -126,14 +126,5 @@ public final class LegibilityCommand implements Callable<Integer> {
             throw new UserInputException("judge " + judge.card().name() + " names no data set: give --data PATH");
         }
         return DatasetLoader.defaultDataDir(dataset.split("/")[0]);
-    }
-
-    private static int minClassCount(ImageDataset data) {
-        int[] counts = data.classCounts();
-        int min = Integer.MAX_VALUE;
-        for (int c : counts) {
-            min = Math.min(min, c);
-        }
-        return min;
     }
 }

@@ -179,6 +179,15 @@ public final class ImageDataset {
         return new ImageDataset(name, px, lb, channels, height, width, classNames, namedByFolders);
     }
 
+    /** Images of the class that has the fewest (0 when a class has none). */
+    public int smallestClassCount() {
+        int min = Integer.MAX_VALUE;
+        for (int c : classCounts()) {
+            min = Math.min(min, c);
+        }
+        return min;
+    }
+
     /** Whether the class names come from the user's folders (see the constructor). */
     public boolean namedByFolders() {
         return namedByFolders;

@@ -370,11 +370,7 @@ public final class WorkerServer {
             Path folder = r.data() != null ? r.data()
                     : org.dsvstudio.data.DatasetLoader.defaultDataDir(judges.get(0).card().dataset().split("/")[0]);
             ImageDataset test = org.dsvstudio.data.DatasetLoader.load(folder, org.dsvstudio.data.Split.TEST);
-            int perClass = Integer.MAX_VALUE;
-            for (int c : test.classCounts()) {
-                perClass = Math.min(perClass, c);
-            }
-            ImageDataset real = test.samplePerClass(Math.min(r.realPerClass(), perClass), 0);
+            ImageDataset real = test.samplePerClass(Math.min(r.realPerClass(), test.smallestClassCount()), 0);
             return org.dsvstudio.evidence.Legibility.report(r.run(), r.model(), dsvs, judges, r.judges(), real);
         } finally {
             judges.forEach(Classifier::close);

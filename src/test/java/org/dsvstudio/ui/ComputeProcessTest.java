@@ -1,9 +1,7 @@
 package org.dsvstudio.ui;
 
-import javafx.geometry.Rectangle2D;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.stage.Screen;
 import javafx.stage.Stage;
 import org.dsvstudio.TestSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -84,10 +82,6 @@ class ComputeProcessTest {
     }
 
     private static void screenshot(FxRobot robot, String name) throws Exception {
-        Rectangle2D all = Screen.getPrimary().getBounds();
-        javafx.scene.image.Image image = robot.capture(all).getImage();
-        Path out = TestSupport.projectRoot().resolve("target/screenshots").resolve(name);
-        Files.createDirectories(out.getParent());
-        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", out.toFile());
+        WindowTests.screenshot(robot, name);
     }
 }

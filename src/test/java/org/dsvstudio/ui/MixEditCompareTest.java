@@ -252,12 +252,7 @@ class MixEditCompareTest {
         assertEquals(standard.resultProperty().get().kept().size(), images2);
         assertTrue(((Label) side.getChildren().get(0)).getText().contains("robust-fashion"));
         robot.interact(() -> ((javafx.scene.control.ScrollPane) robot.lookup("#compareTab").query()).setVvalue(1));
-        WaitForAsyncUtils.waitForFxEvents();
-        javafx.geometry.Rectangle2D all = javafx.stage.Screen.getPrimary().getBounds();
-        java.nio.file.Path out = TestSupport.projectRoot().resolve("target/screenshots/compare-side-by-side.png");
-        java.nio.file.Files.createDirectories(out.getParent());
-        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(robot.capture(all).getImage(), null),
-                "png", out.toFile());
+        WindowTests.screenshot(robot, "compare-side-by-side.png");
     }
 
     /**
@@ -282,12 +277,6 @@ class MixEditCompareTest {
         assertTrue(text.contains("judge-fashion-mlp sees their class in") && text.contains("judge-fashion-vgg"), text);
         assertTrue(text.contains("(real images 8") || text.contains("(real images 9"), text);
         assertEquals(10, job.resultProperty().get().kept().size());
-        WaitForAsyncUtils.waitForFxEvents();
-        Thread.sleep(300); // a pulse to paint the new text before the screen is captured
-        javafx.geometry.Rectangle2D all = javafx.stage.Screen.getPrimary().getBounds();
-        java.nio.file.Path out = TestSupport.projectRoot().resolve("target/screenshots/gallery-judged.png");
-        java.nio.file.Files.createDirectories(out.getParent());
-        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(robot.capture(all).getImage(), null),
-                "png", out.toFile());
+        WindowTests.screenshot(robot, "gallery-judged.png");
     }
 }

@@ -30,4 +30,15 @@ final class WindowTests {
     static void waitUntil(int seconds, Callable<Boolean> condition) throws Exception {
         WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
     }
+
+    /** The whole screen as target/screenshots/NAME (looked at when the view changes), after a paint. */
+    static void screenshot(org.testfx.api.FxRobot robot, String name) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(300); // a pulse to paint what the last events changed
+        javafx.geometry.Rectangle2D all = javafx.stage.Screen.getPrimary().getBounds();
+        java.nio.file.Path out = org.dsvstudio.TestSupport.projectRoot().resolve("target/screenshots").resolve(name);
+        java.nio.file.Files.createDirectories(out.getParent());
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(robot.capture(all).getImage(), null),
+                "png", out.toFile());
+    }
 }
