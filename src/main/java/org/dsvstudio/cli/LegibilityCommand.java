@@ -2,16 +2,11 @@ package org.dsvstudio.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.dsvstudio.data.DatasetLoader;
-import org.dsvstudio.data.ImageDataset;
-import org.dsvstudio.data.Split;
 import org.dsvstudio.engine.ComputeThread;
 import org.dsvstudio.engine.DjlEngine;
 import org.dsvstudio.evidence.Legibility;
+import org.dsvstudio.evidence.RunImages;
 import org.dsvstudio.model.AtomicFiles;
-import org.dsvstudio.model.CardOverrides;
-import org.dsvstudio.model.Classifier;
-import org.dsvstudio.model.ModelLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +16,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -98,33 +92,10 @@ public final class LegibilityCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Loads the judges, draws the real test images (from {@code data}, or the first judge's data set) and judges
-     * the run. Compute thread only; shared with {@code faithfulness --judge}.
-     */
+    /** The run folder's kept DSVs judged (see {@link Legibility#judge}); shared with {@code faithfulness --judge}. */
     static Legibility.Report judgeRun(Path run, List<Path> judgePaths, Path data, int realPerClass, long seed,
             DjlEngine engine) throws java.io.IOException {
-        List<Classifier> loaded = new ArrayList<>();
-        try {
-            for (Path p : judgePaths) {
-                loaded.add(ModelLoader.load(p, CardOverrides.NONE, engine.device()));
-            }
-            Path folder = data != null ? data : defaultData(loaded.get(0));
-            ImageDataset test = DatasetLoader.load(folder, Split.TEST);
-            ImageDataset real = test.samplePerClass(Math.min(realPerClass, test.smallestClassCount()), seed);
-            return Legibility.report(run, loaded, judgePaths, real);
-        } finally {
-            for (Classifier c : loaded) {
-                c.close();
-            }
-        }
-    }
-
-    private static Path defaultData(Classifier judge) {
-        String dataset = judge.card().dataset();
-        if (dataset == null || dataset.isBlank()) {
-            throw new UserInputException("judge " + judge.card().name() + " names no data set: give --data PATH");
-        }
-        return DatasetLoader.defaultDataDir(dataset.split("/")[0]);
+        return Legibility.judge(run.toString(), RunImages.modelName(run), RunImages.read(run), judgePaths, data,
+                realPerClass, seed, engine.device());
     }
 }

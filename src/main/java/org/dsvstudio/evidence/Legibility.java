@@ -62,19 +62,36 @@ public final class Legibility {
     }
 
     /**
-     * Judges the kept DSVs of a run folder with every judge, beside {@code real} (real test images of the same
-     * classes). Compute thread only.
-     *
-     * @throws IllegalArgumentException when a judge is the model that made the DSVs
+     * Loads the judges, draws {@code realPerClass} real test images per class (seeded) from {@code data}, or from
+     * the first judge's data set under ./data when null, and judges {@code dsvs}; the judges are closed again.
+     * Compute thread only; the CLI's legibility and faithfulness and the worker's judge operation all come here.
      */
-    public static Report report(java.nio.file.Path runDir, java.util.List<Classifier> judges,
-            java.util.List<java.nio.file.Path> judgePaths, ImageDataset real) throws java.io.IOException {
-        return report(runDir.toString(), RunImages.modelName(runDir), RunImages.read(runDir), judges, judgePaths,
-                real);
+    public static Report judge(String run, String maker, ImageDataset dsvs, java.util.List<java.nio.file.Path> judgePaths,
+            java.nio.file.Path data, int realPerClass, long seed, ai.djl.Device device) throws java.io.IOException {
+        java.util.List<Classifier> loaded = new java.util.ArrayList<>();
+        try {
+            for (java.nio.file.Path p : judgePaths) {
+                loaded.add(org.dsvstudio.model.ModelLoader.load(p, org.dsvstudio.model.CardOverrides.NONE, device));
+            }
+            java.nio.file.Path folder = data != null ? data : defaultData(loaded.get(0).card());
+            ImageDataset test = org.dsvstudio.data.DatasetLoader.load(folder, org.dsvstudio.data.Split.TEST);
+            ImageDataset real = test.samplePerClass(Math.min(realPerClass, test.smallestClassCount()), seed);
+            return report(run, maker, dsvs, loaded, judgePaths, real);
+        } finally {
+            loaded.forEach(Classifier::close);
+        }
     }
 
-    /** As {@link #report(java.nio.file.Path, java.util.List, java.util.List, ImageDataset)} for DSVs in memory. */
-    public static Report report(String run, String maker, ImageDataset dsvs, java.util.List<Classifier> judges,
+    private static java.nio.file.Path defaultData(ModelCard judge) {
+        String dataset = judge.dataset();
+        if (dataset == null || dataset.isBlank()) {
+            throw new IllegalArgumentException("judge " + judge.name() + " names no data set: give --data PATH");
+        }
+        return org.dsvstudio.data.DatasetLoader.defaultDataDir(dataset.split("/")[0]);
+    }
+
+    /** The judges' verdicts on {@code dsvs} (made by {@code maker}) and on {@code real}, and both sets' statistics. */
+    private static Report report(String run, String maker, ImageDataset dsvs, java.util.List<Classifier> judges,
             java.util.List<java.nio.file.Path> judgePaths, ImageDataset real) throws java.io.IOException {
         java.util.List<JudgeRow> rows = new java.util.ArrayList<>();
         for (int i = 0; i < judges.size(); i++) {

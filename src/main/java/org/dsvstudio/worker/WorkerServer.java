@@ -362,19 +362,8 @@ public final class WorkerServer {
         }
         ImageDataset dsvs = new ImageDataset(r.run(), pixels, r.classes(), r.channels(), r.height(), r.width(),
                 r.classNames(), true);
-        List<Classifier> judges = new java.util.ArrayList<>();
-        try {
-            for (Path p : r.judges()) {
-                judges.add(ModelLoader.load(p, CardOverrides.NONE, engine.device()));
-            }
-            Path folder = r.data() != null ? r.data()
-                    : org.dsvstudio.data.DatasetLoader.defaultDataDir(judges.get(0).card().dataset().split("/")[0]);
-            ImageDataset test = org.dsvstudio.data.DatasetLoader.load(folder, org.dsvstudio.data.Split.TEST);
-            ImageDataset real = test.samplePerClass(Math.min(r.realPerClass(), test.smallestClassCount()), 0);
-            return org.dsvstudio.evidence.Legibility.report(r.run(), r.model(), dsvs, judges, r.judges(), real);
-        } finally {
-            judges.forEach(Classifier::close);
-        }
+        return org.dsvstudio.evidence.Legibility.judge(r.run(), r.model(), dsvs, r.judges(), r.data(),
+                r.realPerClass(), 0, engine.device());
     }
 
     private ImageDataset dataFor(Path folder) throws IOException {
