@@ -31,36 +31,28 @@ public final class Images {
      */
     public static BufferedImage read(Path file) throws IOException {
         checkComplete(file);
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                throw new DataFormatException(file, "cannot be opened as an image");
+        return withReader(file, reader -> {
+            long w = reader.getWidth(0);
+            long h = reader.getHeight(0);
+            if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
+                throw new DataFormatException(file, "an image of " + w + "×" + h + " pixels (at most " + MAX_PIXELS
+                        + " pixels are read)");
             }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new DataFormatException("not an image: " + file);
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long w = reader.getWidth(0);
-                long h = reader.getHeight(0);
-                if (w <= 0 || h <= 0 || w * h > MAX_PIXELS) {
-                    throw new DataFormatException(file, "an image of " + w + "×" + h + " pixels (at most "
-                            + MAX_PIXELS + " pixels are read)");
-                }
-                return reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (DataFormatException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new DataFormatException(file, "cannot decode image (" + e.getMessage() + ")", e);
-        }
+            return reader.read(0);
+        });
     }
 
     /** Width and height from the file's header, without decoding its pixels. */
     public static int[] dimensions(Path file) throws IOException {
+        return withReader(file, reader -> new int[] {reader.getWidth(0), reader.getHeight(0)});
+    }
+
+    private interface ReaderWork<T> {
+        T apply(ImageReader reader) throws IOException;
+    }
+
+    /** Runs work on an ImageIO reader of file; what fails is a DataFormatException naming the file. */
+    private static <T> T withReader(Path file, ReaderWork<T> work) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator()
                     : ImageIO.getImageReaders(in);
@@ -70,7 +62,7 @@ public final class Images {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+                return work.apply(reader);
             } finally {
                 reader.dispose();
             }
