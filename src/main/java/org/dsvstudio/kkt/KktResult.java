@@ -70,35 +70,41 @@ public record KktResult(KktConfig config, long seed, String initLabel, List<Cand
      * dsvs.json: null when they were (or nothing ran), else what was not met and what to try.
      */
     public String kktWarning() {
-        LossTerms end = last();
-        if (end == null || kept().isEmpty()) {
+        String missed = kktWarningShort();
+        if (missed == null) {
             return null;
         }
-        double ratio = end.stationarityRatio();
-        double feasible = primalFeasibility();
-        List<String> missed = new java.util.ArrayList<>();
-        String advice = null;
-        if (!(ratio <= STATIONARITY_NOT_MET) && config.stationarityWeight() > 0) {
-            missed.add(String.format(java.util.Locale.ROOT, "stationarity ended at %.2f of its λ = 0 value", ratio));
-            advice = "more candidates per class, more steps, or stationarity on the head's weights only";
-        }
-        if (feasible < FEASIBILITY_NOT_MET) {
-            missed.add(String.format(java.util.Locale.ROOT, "only %.0f %% of kept candidates are classified as"
-                    + " their class", 100 * feasible));
-            advice = advice == null ? "more steps or a larger primal weight" : advice + "; more steps";
-        }
-        if (missed.isEmpty()) {
-            return null;
-        }
-        return "KKT conditions not approximately met: " + String.join(" and ", missed) + ", so λ ≥ 0 does not"
-                + " make these support vectors of the model. Try " + advice;
+        String advice = stationarityMissed()
+                ? "more candidates per class, more steps, or stationarity on the head's weights only"
+                        + (feasibilityMissed() ? "; more steps" : "")
+                : "more steps or a larger primal weight";
+        return missed + ", so λ ≥ 0 does not make these support vectors of the model. Try " + advice;
     }
 
-    /** The first half of {@link #kktWarning()}: what was not met, without the advice (null when met). */
+    /** What of the KKT conditions was not met, without the advice of {@link #kktWarning()} (null when met). */
     public String kktWarningShort() {
-        String w = kktWarning();
-        int cut = w == null ? -1 : w.indexOf(", so λ");
-        return cut < 0 ? w : w.substring(0, cut);
+        List<String> missed = new java.util.ArrayList<>();
+        if (stationarityMissed()) {
+            missed.add(String.format(java.util.Locale.ROOT, "stationarity ended at %.2f of its λ = 0 value",
+                    last().stationarityRatio()));
+        }
+        if (feasibilityMissed()) {
+            missed.add(String.format(java.util.Locale.ROOT, "only %.0f %% of kept candidates are classified as"
+                    + " their class", 100 * primalFeasibility()));
+        }
+        return missed.isEmpty() ? null : "KKT conditions not approximately met: " + String.join(" and ", missed);
+    }
+
+    private boolean judged() {
+        return last() != null && !kept().isEmpty();
+    }
+
+    private boolean stationarityMissed() {
+        return judged() && config.stationarityWeight() > 0 && !(last().stationarityRatio() <= STATIONARITY_NOT_MET);
+    }
+
+    private boolean feasibilityMissed() {
+        return judged() && primalFeasibility() < FEASIBILITY_NOT_MET;
     }
 
     public LossTerms last() {
