@@ -73,6 +73,14 @@ class MixEditCompareTest {
         return job;
     }
 
+    /** Clicks Generate once it is enabled and waits for the run, the jobs-th in the list, to end done. */
+    private static JobViewModel generate(FxRobot robot, MainViewModel vm, int jobs) throws Exception {
+        Button generate = robot.lookup("#generate").queryButton();
+        waitUntil(30, () -> !generate.isDisabled());
+        robot.clickOn(generate);
+        return finished(vm, jobs);
+    }
+
     /** Coat ← δ = 0.6 → Shirt from noise: every DSV carries the soft target; the gallery names the mix. */
     @Test
     void aMixRunCompletesAndItsDsvsCarryTheSoftTarget(FxRobot robot) throws Exception {
@@ -183,10 +191,7 @@ class MixEditCompareTest {
     void aSecondModelClassifiesTheDsvsAndOtherClassesAreRefused(FxRobot robot) throws Exception {
         MainViewModel vm = ready(robot);
         robot.interact(() -> vm.run().configProperty().set(KktPresets.quick().withSteps(STEPS)));
-        Button generate = robot.lookup("#generate").queryButton();
-        waitUntil(30, () -> !generate.isDisabled());
-        robot.clickOn(generate);
-        JobViewModel job = finished(vm, 1);
+        JobViewModel job = generate(robot, vm, 1);
         CompareViewModel compare = vm.compare();
         waitUntil(10, () -> compare.firstRunProperty().get() == job);
 
@@ -219,10 +224,7 @@ class MixEditCompareTest {
     @Test
     void twoModelsDsvsAreShownSideBySideByClass(FxRobot robot) throws Exception {
         MainViewModel vm = ready(robot);
-        Button generate = robot.lookup("#generate").queryButton();
-        waitUntil(30, () -> !generate.isDisabled());
-        robot.clickOn(generate);
-        JobViewModel standard = finished(vm, 1);
+        JobViewModel standard = generate(robot, vm, 1);
         robot.interact(() -> vm.open(TestSupport.sampleModel("robust-fashion")));
         Label title = robot.lookup("#modelTitle").queryAs(Label.class);
         waitUntil(60, () -> "robust-fashion".equals(title.getText()));
@@ -230,9 +232,7 @@ class MixEditCompareTest {
         assertTrue(robot.lookup((Label l) -> l.getText() != null && l.getText().startsWith("64.81 % under PGD L2 ε 1.5"))
                 .tryQuery().isPresent(), "the Model tab shows the robust accuracy of the card");
         robot.interact(() -> vm.run().configProperty().set(KktPresets.quick().withSteps(STEPS)));
-        waitUntil(30, () -> !generate.isDisabled());
-        robot.clickOn(generate);
-        JobViewModel robust = finished(vm, 2);
+        JobViewModel robust = generate(robot, vm, 2);
 
         CompareViewModel compare = vm.compare();
         robot.clickOn("#tabCompare");
@@ -263,10 +263,7 @@ class MixEditCompareTest {
     @Test
     void theGalleryJudgesARunWithTheShippedJudges(FxRobot robot) throws Exception {
         MainViewModel vm = ready(robot);
-        Button generate = robot.lookup("#generate").queryButton();
-        waitUntil(30, () -> !generate.isDisabled());
-        robot.clickOn(generate);
-        JobViewModel job = finished(vm, 1);
+        JobViewModel job = generate(robot, vm, 1);
         robot.clickOn("#tabGallery");
         Button judge = robot.lookup("#judgeGallery").queryButton();
         waitUntil(10, () -> !judge.isDisabled());
