@@ -206,6 +206,36 @@ class EatsMemory(Wrapped):
         return self.net(x) + big.sum() * 0
 
 
+class Prints(Wrapped):
+    """Prints on every forward call (libtorch writes it to fd 1, where --json output goes)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        print("hello from the model")
+        return self.net(x)
+
+
+class Detached(Wrapped):
+    """Cuts its output off the autograd graph: no gradient reaches the input."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).detach()
+
+
+class IntOutput(Wrapped):
+    """Returns class scores as integers (rounded logits)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (self.net(x) * 100).long()
+
+
+class InPlaceInput(Wrapped):
+    """Changes its input in place (x.clamp_), which autograd refuses on a leaf that requires grad."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x.clamp_(-1.0, 1.0)
+        return self.net(x)
+
+
 def rewrite_entry(src, dst, suffix, fn):
     """Copies a TorchScript archive under a new name, with the entry ending in suffix replaced by fn(bytes)."""
     stem = os.path.splitext(os.path.basename(dst))[0]
@@ -686,6 +716,35 @@ def main():
     case("card-weights-outside", "a model.json whose weightsFile is ../good.pt", ["info", "{dir}/card-weights-outside"],
          "model card {dir}/card-weights-outside/model.json names weights outside its folder (weightsFile"
          " '../good.pt'); a card may only name a file beside it", app="open")
+
+    # ---- models that pass the code check and cannot be used: said in one line, no traceback ----------------
+    script(Prints, "prints.pt")
+    case("prints", "a model that prints on every forward call (once broke info --json: libtorch prints to stdout)",
+         ["info", "{dir}/prints.pt"] + CARD_FLAGS,
+         "refused to run prints.pt: the operator print prints (in code/__torch__.py); a classifier does not need"
+         " it. Open it anyway only if you trust its author (--trust-model-code)", app="open")
+    case("prints-trusted-json", "the printing model trusted, with --json (stdout must stay the JSON alone:"
+         " ReservedStdoutTest runs it in a process of its own)",
+         ["info", "{dir}/prints.pt", "--json", "--trust-model-code"] + CARD_FLAGS, None)
+    script(Detached, "detached.pt")
+    case("detached", "a model that detaches its output (once 'internal error' and a TorchScript traceback at the"
+         " first step)", ["generate", "{dir}/detached.pt", "--per-class", "1", "--steps", "2", "--out",
+                          "{dir}/out-detached"] + CARD_FLAGS,
+         "detached.pt cuts its output off from its input (a detach(), no_grad or a step without gradient): DSV"
+         " Studio needs the gradient of the logits with respect to the image", app="open")
+    script(IntOutput, "int-output.pt")
+    case("int-output", "a model that returns int64 scores (once 'internal error: log_softmax … not implemented"
+         " for Long')", ["generate", "{dir}/int-output.pt", "--per-class", "1", "--steps", "2", "--out",
+                         "{dir}/out-int-output"] + CARD_FLAGS,
+         "int-output.pt returns its class scores as int64; DSV Studio needs floating-point logits (return them"
+         " before any rounding or argmax)", app="open")
+    script(InPlaceInput, "in-place.pt")
+    case("in-place", "a model that clamps its input in place (once 'internal error' and a TorchScript traceback)",
+         ["generate", "{dir}/in-place.pt", "--per-class", "1", "--steps", "2", "--out", "{dir}/out-in-place"]
+         + CARD_FLAGS,
+         "in-place.pt changes its input in place (libtorch: a leaf Variable that requires grad is being used in an"
+         " in-place operation.); DSV Studio differentiates through the model, so it must leave its input as it is"
+         " (x = x.clone() first)", app="open")
 
     # ---- not CLI cases: models that pass the code check and misbehave when run (the worker tests) ----------
     script(Hangs, "hangs.pt")

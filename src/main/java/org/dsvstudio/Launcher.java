@@ -18,6 +18,11 @@ public final class Launcher {
             // The CLI draws galleries with AWT but never opens a window.
             System.setProperty("java.awt.headless", "true");
             org.dsvstudio.engine.ComputeThread.onSignals();
+            if (java.util.Arrays.asList(args).contains("--json")) {
+                // a model that prints must not break the JSON on stdout
+                System.setOut(new java.io.PrintStream(org.dsvstudio.cli.ReservedStdout.reserve(), true,
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
             System.exit(DsvCli.run(args));
         }
     }

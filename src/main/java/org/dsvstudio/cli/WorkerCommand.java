@@ -5,8 +5,6 @@ import org.dsvstudio.worker.WorkerServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 
@@ -22,8 +20,8 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // stdout carries the protocol alone: anything else printed goes to the log (stderr)
-        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+        // stdout carries the protocol alone: Java's other printing goes to the log (stderr), a model's is dropped
+        PrintStream protocol = new PrintStream(ReservedStdout.reserve(), false);
         System.setOut(System.err);
         return new WorkerServer(System.in, protocol, DeviceChoice.parse(device)).serve();
     }

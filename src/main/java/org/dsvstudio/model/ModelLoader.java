@@ -191,6 +191,10 @@ public final class ModelLoader {
                         card.height(), card.imageWidth(), card.channels(), card.height(), card.imageWidth(),
                         TorchScriptClassifier.cause(e.getMessage())), e);
             }
+            if (!logits.getDataType().isFloating()) {
+                throw new ModelLoadException(name + " returns its class scores as " + logits.getDataType()
+                        + "; DSV Studio needs floating-point logits (return them before any rounding or argmax)");
+            }
             Shape s = logits.getShape();
             if (s.dimension() != 2 || s.get(0) != 1) {
                 throw new ModelLoadException(name + " returns shape " + s + " for one image; DSV Studio needs N×K"
@@ -208,7 +212,59 @@ public final class ModelLoader {
                 }
             }
             probeBatch(classifier, scope, name, values);
+            probeGradient(classifier, scope, name);
         }
+    }
+
+    private static org.dsvstudio.engine.AutogradBridge probeBridge;
+
+    private static synchronized org.dsvstudio.engine.AutogradBridge probeBridge() {
+        if (probeBridge == null) {
+            probeBridge = org.dsvstudio.engine.AutogradBridge.load();
+        }
+        return probeBridge;
+    }
+
+    /**
+     * Everything DSV Studio computes differentiates the logits with respect to the image: a model that detaches
+     * its output, or changes its input in place, is refused here in one line rather than with libtorch's
+     * traceback at the first step of a run.
+     */
+    private static void probeGradient(Classifier classifier, NDManager scope, String name) {
+        ModelCard card = classifier.card();
+        String why;
+        try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getEngine("PyTorch")
+                .newGradientCollector()) {
+            NDArray x = scope.randomUniform(-1f, 1f, new Shape(1, card.channels(), card.height(),
+                    card.imageWidth())).toType(classifier.dataType(), false);
+            x.setRequiresGradient(true);
+            NDArray total = classifier.logits(x, true).sum();
+            ai.djl.ndarray.NDList g = probeBridge().grad(total, java.util.List.of(x));
+            g.attach(scope);
+            for (float v : g.get(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()) {
+                if (!Float.isFinite(v)) {
+                    throw new ModelLoadException(name + " has NaN or infinite gradients with respect to its"
+                            + " input: DSV Studio cannot follow them");
+                }
+            }
+            return;
+        } catch (ModelLoadException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            why = TorchScriptClassifier.cause(e.getMessage());
+        }
+        String lower = why.toLowerCase(Locale.ROOT);
+        if (lower.contains("in-place") || lower.contains("inplace")) {
+            throw new ModelLoadException(name + " changes its input in place (libtorch: " + why + "); DSV Studio"
+                    + " differentiates through the model, so it must leave its input as it is (x = x.clone() first)");
+        }
+        if (lower.contains("does not require grad") || lower.contains("not have been used in the graph")) {
+            throw new ModelLoadException(name + " cuts its output off from its input (a detach(), no_grad or a"
+                    + " step without gradient): DSV Studio needs the gradient of the logits with respect to the"
+                    + " image");
+        }
+        throw new ModelLoadException(name + " fails when differentiated (libtorch: " + why + "); DSV Studio needs"
+                + " the gradient of the logits with respect to the image");
     }
 
     private static void probeBatch(Classifier classifier, NDManager scope, String name, float[] alone) {
