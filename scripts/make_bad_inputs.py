@@ -236,6 +236,14 @@ class InPlaceInput(Wrapped):
         return self.net(x)
 
 
+class EatsTerabytes(Wrapped):
+    """Asks for ~12 TB inside forward: more than any machine has, so the allocation fails everywhere."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        big = x.repeat([x.size(2) * 4194304, 32, 1, 1]) + 1.0
+        return self.net(x) + big.sum() * 0
+
+
 def rewrite_entry(src, dst, suffix, fn):
     """Copies a TorchScript archive under a new name, with the entry ending in suffix replaced by fn(bytes)."""
     stem = os.path.splitext(os.path.basename(dst))[0]
@@ -726,6 +734,12 @@ def main():
     case("prints-trusted-json", "the printing model trusted, with --json (stdout must stay the JSON alone:"
          " ReservedStdoutTest runs it in a process of its own)",
          ["info", "{dir}/prints.pt", "--json", "--trust-model-code"] + CARD_FLAGS, None)
+    script(EatsTerabytes, "eats-terabytes.pt")
+    case("eats-terabytes", "a model that asks for 12 TB in its forward pass (once blamed on the input shape)",
+         ["info", "{dir}/eats-terabytes.pt"] + CARD_FLAGS,
+         "eats-terabytes.pt asked for 11.8 TB at once when run on one image, and libtorch could not allocate it:"
+         " a classifier of this input size needs far less, so its code or its card (--input-shape) is wrong",
+         app="open")
     script(Detached, "detached.pt")
     case("detached", "a model that detaches its output (once 'internal error' and a TorchScript traceback at the"
          " first step)", ["generate", "{dir}/detached.pt", "--per-class", "1", "--steps", "2", "--out",
@@ -750,7 +764,7 @@ def main():
     script(Hangs, "hangs.pt")
     script(EatsMemory, "eats-memory.pt")
     torch.manual_seed(0)
-    hangs_later = HangsLater(3)
+    hangs_later = HangsLater(4)
     hangs_later.eval()
     torch.jit.save(torch.jit.script(hangs_later), os.path.join(OUT, "hangs-later.pt"))
 

@@ -186,6 +186,7 @@ public final class ModelLoader {
             } catch (ModelLoadException e) {
                 throw e;
             } catch (RuntimeException e) {
+                tooMuchMemory(name, "one image", e);
                 throw new ModelLoadException(String.format("%s rejected an input of shape 1×%d×%d×%d (--input-shape"
                         + " %d,%d,%d): the model may expect another shape (libtorch: %s)", name, card.channels(),
                         card.height(), card.imageWidth(), card.channels(), card.height(), card.imageWidth(),
@@ -213,6 +214,18 @@ public final class ModelLoader {
             }
             probeBatch(classifier, scope, name, values);
             probeGradient(classifier, scope, name);
+        }
+    }
+
+    /** A model that asks for more memory than there is is told apart from one given the wrong shape. */
+    private static void tooMuchMemory(String name, String what, RuntimeException e) {
+        long bytes = TorchScriptClassifier.failedAllocation(e.getMessage());
+        if (bytes >= 0) {
+            String size = bytes <= 0 ? " more memory than there is" : bytes >= 1e12
+                    ? String.format(Locale.ROOT, " %.1f TB", bytes / 1e12) : String.format(Locale.ROOT, " %.1f GB", bytes / 1e9);
+            throw new ModelLoadException(name + " asked for" + size + " at once when run on " + what + ", and"
+                    + " libtorch could not allocate it: a classifier of this input size needs far less, so its code"
+                    + " or its card (--input-shape) is wrong", e);
         }
     }
 
@@ -282,6 +295,7 @@ public final class ModelLoader {
                     .toType(classifier.dataType(), false);
             logits = classifier.logits(batch, false);
         } catch (RuntimeException e) {
+            tooMuchMemory(name, "a batch of two images", e);
             throw new ModelLoadException(name + " takes one image but fails on a batch of two ("
                     + TorchScriptClassifier.cause(e.getMessage()) + "); DSV Studio runs batches", e);
         }

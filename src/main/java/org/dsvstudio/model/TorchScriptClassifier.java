@@ -89,6 +89,19 @@ public final class TorchScriptClassifier extends Classifier {
      * The line of a libtorch error that says what went wrong: TorchScript wraps it in a traceback whose first
      * line is only "The following operation failed in the TorchScript interpreter".
      */
+    /**
+     * The size libtorch failed to allocate ("… can't allocate memory: you tried to allocate N bytes"), or -1 when
+     * the message is not an allocation failure; 0 when it is one without a size.
+     */
+    public static long failedAllocation(String message) {
+        if (message == null || !(message.contains("can't allocate memory") || message.contains("Cannot allocate memory")
+                || message.contains("out of memory"))) {
+            return -1;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(message);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
     static String cause(String message) {
         if (message == null) {
             return "no details";

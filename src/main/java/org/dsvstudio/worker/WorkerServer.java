@@ -387,7 +387,9 @@ public final class WorkerServer {
             String msg = String.valueOf(c.getMessage());
             if (c instanceof OutOfMemoryError || msg.contains("can't allocate memory")
                     || msg.contains("Cannot allocate memory")) {
-                return new Protocol.Failure(Protocol.Category.MEMORY, memoryMessage(msg));
+                // the probe's own message names the file and what it was run on
+                return new Protocol.Failure(Protocol.Category.MEMORY, t instanceof ModelLoadException
+                        ? t.getMessage() : memoryMessage(msg));
             }
         }
         if (t instanceof CancellationException) {
@@ -402,9 +404,8 @@ public final class WorkerServer {
 
     /** "tried to allocate 46242201600 bytes" → the size in GB, for a user. */
     private static String memoryMessage(String libtorch) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(libtorch);
-        String asked = m.find() ? String.format(Locale.ROOT, " asked for %.1f GB at once and", Long.parseLong(m.group(1))
-                / 1e9) : "";
+        long bytes = org.dsvstudio.model.TorchScriptClassifier.failedAllocation(libtorch);
+        String asked = bytes > 0 ? String.format(Locale.ROOT, " asked for %.1f GB at once and", bytes / 1e9) : "";
         return "the model" + asked + " ran out of the memory the compute process may use";
     }
 
