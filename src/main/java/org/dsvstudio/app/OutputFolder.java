@@ -140,6 +140,27 @@ public final class OutputFolder implements AutoCloseable {
         return target;
     }
 
+    /** What writes a run's files into the staging folder. */
+    @FunctionalInterface
+    public interface Contents {
+        void writeInto(Path staging) throws IOException;
+    }
+
+    /**
+     * Writes the run into the staging folder and puts it in place of the target. A failure on the way (a full
+     * disk, a lost permission) names the target and says that nothing there changed; the staged files go on
+     * {@link #close}.
+     */
+    public void write(Contents contents) throws IOException {
+        try {
+            contents.writeInto(staging);
+        } catch (IOException e) {
+            throw new IOException("could not write the run into " + target + ": " + reason(e) + " (nothing in "
+                    + target.getFileName() + " was changed)", e);
+        }
+        commit();
+    }
+
     /** Puts the staged files in place of the target: the old output (if any) goes only once the new is there. */
     public void commit() throws IOException {
         Path parent = target.getParent();
@@ -217,6 +238,9 @@ public final class OutputFolder implements AutoCloseable {
         }
         if (m != null && m.contains("Read-only")) {
             return "the file system is read-only";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason(); // the path is said by the caller
         }
         return m == null ? e.getClass().getSimpleName() : m;
     }

@@ -149,8 +149,7 @@ public final class GenerateCommand implements Callable<Integer> {
             // gives a compute call only 5 s, which a large gallery's PNGs could outlast
             if (provenance[0] != null) {
                 output.ensureSpace(DsvExport.estimatedBytes(result, card[0]));
-                DsvExport.write(output.staging(), result, card[0], provenance[0]);
-                output.commit();
+                output.write(staging -> DsvExport.write(staging, result, card[0], provenance[0]));
             }
         } finally {
             bar.finish();

@@ -234,8 +234,7 @@ public final class GalleryTab extends BorderPane {
                 Path target = OutputFolder.acceptsRun(dir) ? dir
                         : dir.resolve(OutputFolder.freshName(dir, "dsvs-" + job.card().name()));
                 try (OutputFolder output = OutputFolder.claim(target, DsvExport.estimatedBytes(r, job.card()))) {
-                    DsvExport.write(output.staging(), r, job.card(), provenance);
-                    output.commit();
+                    output.write(staging -> DsvExport.write(staging, r, job.card(), provenance));
                 }
                 return target;
             } catch (java.io.IOException e) {

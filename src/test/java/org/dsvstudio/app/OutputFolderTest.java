@@ -75,6 +75,24 @@ class OutputFolderTest {
         assertEquals(List.of("run"), names(dir));
     }
 
+    /** A full disk mid-export (as the JDK reports it, without the folder): the message names the run's folder. */
+    @Test
+    void aWriteThatFailsMidwayNamesTheFolderAndChangesNothing() throws IOException {
+        Path run = dir.resolve("run");
+        writeRun(run, "dsvs.json", "old.png");
+        try (OutputFolder out = OutputFolder.claim(run, 0)) {
+            IOException e = assertThrows(IOException.class, () -> out.write(staging -> {
+                AtomicFiles.write(staging.resolve("dsv-0000.png"), new byte[] {1});
+                throw new java.nio.file.FileSystemException(staging.resolve("dsvs.json").toString(), null,
+                        "No space left on device");
+            }));
+            assertEquals("could not write the run into " + run + ": No space left on device (nothing in run was"
+                    + " changed)", e.getMessage());
+        }
+        assertEquals(List.of("dsvs.json", "old.png"), names(run));
+        assertEquals(List.of("run"), names(dir), "the staged files are gone");
+    }
+
     @Test
     void foldersOfOtherFilesFilesAndTheRootAreRefused() throws IOException {
         Path mine = Files.createDirectories(dir.resolve("photos"));
