@@ -45,64 +45,20 @@ public final class DsvExport {
     }
 
     public static void write(Path dir, KktResult result, ModelCard card, Provenance provenance) throws IOException {
+        write(dir, new org.dsvstudio.session.SavedRun(null, result, card, provenance, true));
+    }
+
+    /** The run's files into {@code dir}: one PNG per DSV, dsvs.json (the run format, RunJson) and gallery.png. */
+    public static void write(Path dir, org.dsvstudio.session.SavedRun run) throws IOException {
         Files.createDirectories(dir);
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (Candidate c : result.candidates()) {
-            String file = imageFileName(c, card);
-            BufferedImage img = Images.toBufferedImage(c.image01(), card.channels(), card.height(), card.imageWidth());
-            writePng(dir.resolve(file), img);
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("index", c.index());
-            e.put("class", c.targetClass());
-            e.put("className", card.classNames().get(c.targetClass()));
-            if (!KktRequest.isHard(c.target())) {
-                e.put("target", c.target());
-            }
-            e.put("lambda", c.lambda());
-            e.put("removed", c.removed());
-            if (c.removed()) {
-                e.put("removedAtStep", c.removedAtStep());
-            }
-            e.put("predicted", c.predicted());
-            e.put("predictedName", card.classNames().get(c.predicted()));
-            e.put("logits", c.logits());
-            e.put("probabilities", c.probabilities());
-            e.put("entropy", c.entropy());
-            e.put("image", file);
-            entries.add(e);
+        ModelCard card = run.card();
+        for (Candidate c : run.result().candidates()) {
+            writePng(dir.resolve(imageFileName(c, card)), Images.toBufferedImage(c.image01(), card.channels(),
+                    card.height(), card.imageWidth()));
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("candidates", result.candidates().size());
-        summary.put("kept", result.kept().size());
-        summary.put("primalFeasibility", result.primalFeasibility());
-        summary.put("initialMeanEntropy", result.initialMeanEntropy());
-        summary.put("finalMeanEntropy", result.finalMeanEntropy());
-        if (result.last() != null) {
-            summary.put("finalLosses", result.last());
-            summary.put("stationarityRatioToLambdaZero", result.last().stationarityRatio());
-        }
-        String warning = result.kktWarning();
-        summary.put("kktConditionsMet", warning == null);
-        if (warning != null) {
-            summary.put("kktWarning", warning);
-        }
-        summary.put("stepsDone", result.stepsDone());
-        summary.put("stopReason", result.stopReason());
-        summary.put("nonFiniteRecomputes", result.nonFiniteRecomputes());
-        summary.put("notes", result.notes());
-        summary.put("wallSeconds", result.wallSeconds());
-        summary.put("stationarityParameters", result.parameterCount());
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("provenance", provenance);
-        root.put("seed", result.seed());
-        root.put("init", result.initLabel());
-        root.put("config", result.config());
-        root.put("parameterNames", result.parameterNames());
-        root.put("summary", summary);
-        root.put("dsvs", entries);
-        root.put("history", result.history());
-        AtomicFiles.write(dir.resolve("dsvs.json"), JSON.writeValueAsBytes(root));
-        writePng(dir.resolve("gallery.png"), gallery(result, card));
+        AtomicFiles.write(dir.resolve("dsvs.json"), JSON.writeValueAsBytes(
+                org.dsvstudio.session.RunJson.toTree(run, c -> imageFileName(c, card))));
+        writePng(dir.resolve("gallery.png"), gallery(run.result(), card));
     }
 
     /** A generous estimate of what {@link #write} puts on disk (PNGs, gallery, dsvs.json with its history). */

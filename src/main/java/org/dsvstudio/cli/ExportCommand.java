@@ -1,0 +1,142 @@
+package org.dsvstudio.cli;
+
+import org.dsvstudio.model.AtomicFiles;
+import org.dsvstudio.report.Exports;
+import org.dsvstudio.report.GalleryFigure;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code export SESSION_OR_RUN --format png|svg|pdf|html|json --out PATH}: figures and reports from a saved
+ * session ({@code .dsv}) or a {@code generate} folder, without the model and without the app.
+ */
+@Command(name = "export", description = "Write a run's gallery (PNG or SVG), loss curves, a report (HTML or PDF)"
+        + " or its JSON, from a session file (.dsv) or a generate output folder.")
+public final class ExportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "SESSION_OR_RUN", description = "A .dsv session or a folder with dsvs.json.")
+    Path input;
+
+    @Option(names = "--format", required = true, paramLabel = "png|svg|pdf|html|json",
+            description = "png/svg: a figure of one run; pdf/html: a report of every run; json: the run format.")
+    String format;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (replaced"
+            + " atomically).")
+    Path out;
+
+    @Option(names = "--figure", defaultValue = "gallery", paramLabel = "gallery|losses",
+            description = "Which figure png/svg draws (default ${DEFAULT-VALUE}).")
+    String figure;
+
+    @Option(names = "--run", defaultValue = "1", paramLabel = "N",
+            description = "For png/svg/json of a session: which run, from 1 (default ${DEFAULT-VALUE}).")
+    int run;
+
+    @Option(names = "--layout", defaultValue = "rows", paramLabel = "rows|columns",
+            description = "Classes one below the other, or side by side, a column each (slides); default"
+                    + " ${DEFAULT-VALUE}.")
+    String layout;
+
+    @Option(names = "--columns", defaultValue = "8", description = "DSVs per row within a class, 1..64"
+            + " (default ${DEFAULT-VALUE}).")
+    int columns;
+
+    @Option(names = "--image-size", defaultValue = "96", paramLabel = "PT",
+            description = "Width of one DSV in points, 24..512 (default ${DEFAULT-VALUE}).")
+    double imageSize;
+
+    @Option(names = "--scale", defaultValue = "2", description = "PNG pixels per point, 0.5..8 (default"
+            + " ${DEFAULT-VALUE}: sharp on slides and high-DPI screens).")
+    double scale;
+
+    @Option(names = "--classes", paramLabel = "NAME,…", description = "Only these classes, by name.")
+    String classes;
+
+    @Option(names = "--sort", defaultValue = "lambda", paramLabel = "lambda|confidence|entropy|index",
+            description = "Order within a class (default ${DEFAULT-VALUE}).")
+    String sort;
+
+    @Option(names = "--no-captions", description = "No λ, prediction and entropy under each DSV.")
+    boolean noCaptions;
+
+    @Option(names = "--kept-only", description = "Leave out removed candidates (λ < 0).")
+    boolean keptOnly;
+
+    @Option(names = "--dark", description = "Light text on a dark background.")
+    boolean dark;
+
+    @Option(names = "--title", description = "The report's title (default: the input's name).")
+    String title;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Exports.Format f;
+        try {
+            f = Exports.Format.valueOf(format.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--format must be one of png, svg, pdf, html, json, got '" + format + "'");
+        }
+        if (!(scale >= 0.5 && scale <= 8)) {
+            throw new UserInputException("--scale must be in 0.5..8, got " + scale);
+        }
+        if (Files.isDirectory(out)) {
+            throw new UserInputException("--out " + out + " is a folder: name the file to write (e.g. " + out
+                    .resolve("report." + f.extension()) + ")");
+        }
+        Exports.Input in = Exports.read(input);
+        GalleryFigure.Sort order;
+        try {
+            order = GalleryFigure.Sort.valueOf(sort.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--sort must be one of lambda, confidence, entropy, index, got '" + sort + "'");
+        }
+        if (run < 1 || run > in.runs().size()) {
+            throw new UserInputException(input + " holds " + in.runs().size() + " run(s); --run must be 1.."
+                    + in.runs().size());
+        }
+        List<Integer> wanted = null;
+        if (classes != null) {
+            List<String> names = in.runs().get(run - 1).card().classNames();
+            wanted = new ArrayList<>();
+            for (String name : classes.split(",")) {
+                int i = names.indexOf(name.strip());
+                if (i < 0) {
+                    throw new UserInputException("--classes: no class '" + name.strip() + "' in the run (it has "
+                            + String.join(", ", names) + ")");
+                }
+                wanted.add(i);
+            }
+        }
+        GalleryFigure.Layout arrangement;
+        try {
+            arrangement = GalleryFigure.Layout.valueOf(layout.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--layout must be rows or columns, got '" + layout + "'");
+        }
+        GalleryFigure.Options options;
+        try {
+            options = new GalleryFigure.Options(arrangement, columns, imageSize, !noCaptions, wanted, order, dark, !keptOnly);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--" + e.getMessage().replace("the image size", "image-size"));
+        }
+        String name = title != null ? title : in.name();
+        byte[] bytes = Exports.render(f, figure, in.runs(), run - 1, options, scale, name);
+        AtomicFiles.write(out, bytes);
+        spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%s, %,d bytes)%n", out, f.extension(), bytes.length);
+        return 0;
+    }
+}

@@ -1,0 +1,78 @@
+package org.dsvstudio.report;
+
+import org.dsvstudio.data.DataFormatException;
+import org.dsvstudio.session.RunFolder;
+import org.dsvstudio.session.RunJson;
+import org.dsvstudio.session.SavedRun;
+import org.dsvstudio.session.SessionFile;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** What can be exported and from what: the one entry point of the CLI's {@code export} and the app's export menu. */
+public final class Exports {
+
+    public enum Format {
+        PNG, SVG, PDF, HTML, JSON;
+
+        public String extension() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Runs read from a session or a run folder, with a name for titles. */
+    public record Input(String name, List<SavedRun> runs, SessionFile.ModelRef model) {
+    }
+
+    private Exports() {
+    }
+
+    public static Input read(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            return new Input(path.toAbsolutePath().normalize().getFileName().toString(), List.of(RunFolder.read(path)),
+                    null);
+        }
+        String file = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (file.equals("dsvs.json")) {
+            return read(path.toAbsolutePath().getParent());
+        }
+        if (!Files.exists(path)) {
+            throw new DataFormatException(path, "does not exist");
+        }
+        SessionFile.Session s = SessionFile.read(path);
+        if (s.runs().isEmpty()) {
+            throw new DataFormatException(path, "the session holds no runs: nothing to export");
+        }
+        return new Input(file.endsWith(SessionFile.EXTENSION) ? file.substring(0, file.length() - 4) : file, s.runs(),
+                s.model());
+    }
+
+    /**
+     * The bytes of one export. PNG/SVG draw {@code figure} ("gallery" or "losses") of the run at {@code index};
+     * JSON is that run in the run format; HTML and PDF report every run.
+     */
+    public static byte[] render(Format format, String figure, List<SavedRun> runs, int index,
+            GalleryFigure.Options options, double scale, String title) throws IOException {
+        SavedRun run = runs.get(index);
+        return switch (format) {
+            case PNG -> figure(figure, run, options).toPng(scale);
+            case SVG -> ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + figure(figure, run, options).toSvg())
+                    .getBytes(StandardCharsets.UTF_8);
+            case JSON -> RunJson.bytes(run);
+            case HTML -> HtmlReport.of(title, runs, options).getBytes(StandardCharsets.UTF_8);
+            case PDF -> PdfReport.of(ReportPages.of(title, runs, options));
+        };
+    }
+
+    static Figure figure(String which, SavedRun run, GalleryFigure.Options options) {
+        return switch (which) {
+            case "gallery" -> GalleryFigure.of(run, options);
+            case "losses" -> LossFigure.of(run.result(), options.dark());
+            default -> throw new IllegalArgumentException("--figure must be gallery or losses, got '" + which + "'");
+        };
+    }
+}

@@ -1,0 +1,17 @@
+package org.dsvstudio.session;
+
+import org.dsvstudio.app.DsvExport;
+import org.dsvstudio.kkt.KktResult;
+import org.dsvstudio.model.ModelCard;
+
+/**
+ * A finished run as it is kept and shared: what DeepKKT produced, the card of the model that produced it, and where
+ * it came from. Everything a gallery, a figure or a report needs, without the model itself.
+ *
+ * @param title what the run is called in the app and in reports
+ * @param imagesExact true when the images are the run's float32 values (a session), false when they were read back
+ *     from 8-bit PNGs (a {@code generate} folder)
+ */
+public record SavedRun(String title, KktResult result, ModelCard card, DsvExport.Provenance provenance,
+        boolean imagesExact) {
+}

@@ -1,0 +1,268 @@
+package org.dsvstudio.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.dsvstudio.app.DsvExport;
+import org.dsvstudio.data.DataFormatException;
+import org.dsvstudio.data.Images;
+import org.dsvstudio.kkt.Candidate;
+import org.dsvstudio.model.AtomicFiles;
+import org.dsvstudio.model.ModelCard;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * A session file ({@code .dsv}, documented in docs/formats.md): one zip with {@code session.json} (format, version,
+ * the model as path + SHA-256 + card, the list of runs) and per run {@code runs/N/dsvs.json} (the run format of
+ * {@link RunJson}), {@code runs/N/images.f32} (every candidate's image as little-endian float32, in the order of
+ * dsvs.json, so a reopened run has the exact values) and the DSVs' PNGs for people who unzip it.
+ *
+ * <p>Written to a temporary file beside the target and moved over it, so a kill during save leaves the previous
+ * file as it was. Read defensively: entries outside {@code session.json} and {@code runs/N/}, names that climb out
+ * ({@code ..}, absolute), entries larger than their kind can be, and unknown versions are refused with one line.
+ */
+public final class SessionFile {
+
+    public static final String FORMAT = "dsv-studio-session";
+    public static final int VERSION = 1;
+    public static final String EXTENSION = ".dsv";
+
+    static final long MAX_SESSION_JSON = 16L << 20;
+    static final long MAX_RUN_JSON = 1L << 30;
+    static final long MAX_PNG = 64L << 20;
+    static final int MAX_ENTRIES = 2_000_000;
+    static final int MAX_RUNS = 1000;
+    private static final Pattern RUN_ENTRY = Pattern.compile("runs/(\\d{1,4})/([A-Za-z0-9._\\-]{1,255})");
+
+    /** The model the session's runs were made with: where it was, its content hash, its card. */
+    public record ModelRef(String path, String sha256, ModelCard card) {
+    }
+
+    /** What a session holds. */
+    public record Session(ModelRef model, List<SavedRun> runs) {
+    }
+
+    private SessionFile() {
+    }
+
+    public static void write(Path file, Session session) throws IOException {
+        AtomicFiles.write(file, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                ObjectNode root = RunJson.JSON.createObjectNode();
+                root.put("format", FORMAT);
+                root.put("version", VERSION);
+                root.put("savedAt", java.time.Instant.now().toString());
+                root.put("app", org.dsvstudio.app.AppInfo.VERSION);
+                if (session.model() != null) {
+                    root.set("model", RunJson.JSON.valueToTree(session.model()));
+                }
+                ArrayNode runs = root.putArray("runs");
+                for (int i = 0; i < session.runs().size(); i++) {
+                    SavedRun run = session.runs().get(i);
+                    String folder = "runs/" + (i + 1) + "/";
+                    runs.addObject().put("folder", folder).put("title", run.title());
+                    ModelCard card = run.card();
+                    Map<Candidate, String> pngs = new HashMap<>();
+                    for (Candidate c : run.result().candidates()) {
+                        String name = String.format(java.util.Locale.ROOT, "dsv-%04d.png", c.index());
+                        pngs.put(c, name);
+                        put(zip, folder + name, png(c, card));
+                    }
+                    ObjectNode tree = RunJson.toTree(run, pngs::get);
+                    tree.put("images", "images.f32");
+                    put(zip, folder + "dsvs.json", RunJson.JSON.writeValueAsBytes(tree));
+                    put(zip, folder + "images.f32", floats(run));
+                }
+                put(zip, "session.json", RunJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+            }
+        });
+    }
+
+    public static Session read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file, Files.exists(file) ? "not a file" : "does not exist");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Map<String, ZipEntry> entries = entries(zip, file);
+            ZipEntry sessionEntry = entries.get("session.json");
+            if (sessionEntry == null) {
+                throw new DataFormatException(file, "not a DSV Studio session (no session.json inside)");
+            }
+            JsonNode root = json(zip, sessionEntry, MAX_SESSION_JSON, file);
+            if (!FORMAT.equals(root.path("format").asText())) {
+                throw new DataFormatException(file, "not a DSV Studio session (format '"
+                        + root.path("format").asText("") + "')");
+            }
+            int version = root.path("version").asInt(-1);
+            if (version != VERSION) {
+                throw new DataFormatException(file, "session format version " + version + " is not one this DSV"
+                        + " Studio reads (it reads version " + VERSION + "); open it with the version that wrote it");
+            }
+            ModelRef model = null;
+            if (root.hasNonNull("model")) {
+                try {
+                    model = RunJson.JSON.treeToValue(root.get("model"), ModelRef.class);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new DataFormatException(file, "its model reference cannot be read", e);
+                }
+            }
+            JsonNode runsNode = root.path("runs");
+            if (runsNode.size() > MAX_RUNS) {
+                throw new DataFormatException(file, runsNode.size() + " runs is more than a session holds");
+            }
+            List<SavedRun> runs = new ArrayList<>();
+            for (JsonNode r : runsNode) {
+                String folder = r.path("folder").asText("");
+                ZipEntry runJson = entries.get(folder + "dsvs.json");
+                if (!folder.matches("runs/\\d{1,4}/") || runJson == null) {
+                    throw new DataFormatException(file, "run folder '" + folder + "' is not in the session");
+                }
+                JsonNode tree = json(zip, runJson, MAX_RUN_JSON, file);
+                ZipEntry imagesEntry = entries.get(folder + "images.f32");
+                if (imagesEntry == null) {
+                    throw new DataFormatException(file, folder + "images.f32 is missing");
+                }
+                float[][] images = new float[1][];
+                Path where = Path.of(file + "!/" + folder + "dsvs.json");
+                runs.add(RunJson.fromTree(tree, where, (i, entry, card) -> {
+                    int size = card.channels() * card.height() * card.imageWidth();
+                    if (images[0] == null) {
+                        long expected = 4L * size * tree.path("dsvs").size();
+                        images[0] = readFloats(zip, imagesEntry, expected, file);
+                    }
+                    float[] one = new float[size];
+                    System.arraycopy(images[0], i * size, one, 0, size);
+                    return one;
+                }, true));
+            }
+            return new Session(model, List.copyOf(runs));
+        } catch (ZipException e) {
+            throw new DataFormatException(file, "not a DSV Studio session (not a readable zip: " + e.getMessage() + ")",
+                    e);
+        }
+    }
+
+    /** Every entry by name, after the checks that need no reading: names, count, declared sizes. */
+    private static Map<String, ZipEntry> entries(ZipFile zip, Path file) throws DataFormatException {
+        Map<String, ZipEntry> out = new HashMap<>();
+        Enumeration<? extends ZipEntry> all = zip.entries();
+        while (all.hasMoreElements()) {
+            ZipEntry e = all.nextElement();
+            String name = e.getName();
+            if (out.size() >= MAX_ENTRIES) {
+                throw new DataFormatException(file, "more than " + MAX_ENTRIES + " entries: not a session");
+            }
+            if (name.equals("session.json")) {
+                out.put(name, e);
+                continue;
+            }
+            if (e.isDirectory() && name.matches("runs/(\\d{1,4}/)?")) {
+                continue;
+            }
+            if (!RUN_ENTRY.matcher(name).matches() || name.contains("..")) {
+                throw new DataFormatException(file, "has an entry '" + printable(name) + "' outside session.json and"
+                        + " runs/N/: refused (a session holds nothing else)");
+            }
+            out.put(name, e);
+        }
+        return out;
+    }
+
+    private static JsonNode json(ZipFile zip, ZipEntry e, long max, Path file) throws IOException {
+        byte[] bytes = bounded(zip, e, max, file);
+        try {
+            return RunJson.JSON.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new DataFormatException(file, e.getName() + " is not valid JSON: "
+                    + org.dsvstudio.model.ModelLoader.jsonProblem(ex), ex);
+        }
+    }
+
+    private static float[] readFloats(ZipFile zip, ZipEntry e, long expected, Path file) throws IOException {
+        if (expected > Integer.MAX_VALUE - 64) {
+            throw new DataFormatException(file, e.getName() + " would hold " + expected + " bytes: too large");
+        }
+        byte[] bytes = bounded(zip, e, expected, file);
+        if (bytes.length != expected) {
+            throw new DataFormatException(file, e.getName() + " holds " + bytes.length + " bytes, its run needs "
+                    + expected);
+        }
+        float[] out = new float[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+
+    /** The entry's bytes, refused as soon as it holds more than {@code max} (declared sizes can lie). */
+    private static byte[] bounded(ZipFile zip, ZipEntry e, long max, Path file) throws IOException {
+        if (e.getSize() > max) {
+            throw new DataFormatException(file, e.getName() + " is " + e.getSize() + " bytes, more than it can be ("
+                    + max + ")");
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 64));
+            if (bytes.length > max) {
+                throw new DataFormatException(file, e.getName() + " inflates to more than " + max + " bytes: refused");
+            }
+            return bytes;
+        }
+    }
+
+    private static byte[] floats(SavedRun run) {
+        List<Candidate> all = run.result().candidates();
+        int size = all.isEmpty() ? 0 : all.get(0).image01().length;
+        ByteBuffer b = ByteBuffer.allocate(4 * size * all.size()).order(ByteOrder.LITTLE_ENDIAN);
+        for (Candidate c : all) {
+            for (float v : c.image01()) {
+                b.putFloat(v);
+            }
+        }
+        return b.array();
+    }
+
+    private static byte[] png(Candidate c, ModelCard card) throws IOException {
+        ImageIO.setUseCache(false);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(Images.toBufferedImage(c.image01(), card.channels(), card.height(), card.imageWidth()), "png",
+                bytes);
+        return bytes.toByteArray();
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setTime(0);
+        zip.putNextEntry(e);
+        zip.write(content);
+        zip.closeEntry();
+    }
+
+    private static String printable(String name) {
+        String s = name.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+
+    /** The provenance a run made in the app records. */
+    public static DsvExport.Provenance provenance(String modelName, String path, String sha, String engine,
+            String device, String command) {
+        return new DsvExport.Provenance(modelName, path, sha, org.dsvstudio.app.AppInfo.VERSION, engine, device,
+                command, java.time.Instant.now().toString());
+    }
+}
