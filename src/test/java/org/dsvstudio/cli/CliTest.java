@@ -16,12 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI contract: exit codes, one-line errors on stderr, and the commands end to end. */
-class CliTest {
+public class CliTest {
 
-    record Result(int exit, String out, String err) {
+    public record Result(int exit, String out, String err) {
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = DsvCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
