@@ -107,8 +107,15 @@ public final class ModelService {
                 .thenApply(JsonNode::asText);
     }
 
+    /** The generation of a run opened from a file whose model is not loaded in this session. */
+    public static final long NOT_LOADED = -2;
+
     /** Why images made for modelGeneration cannot be used now, or null. */
     String stale(long modelGeneration) {
+        if (modelGeneration == NOT_LOADED) {
+            return "this run was opened from a file and its model is not open: open the model it was made with"
+                    + " (File → Open model folder…) to use its DSVs here";
+        }
         ModelSummary m = loaded;
         if (m == null) {
             return "no model loaded: open a model first";

@@ -69,6 +69,16 @@ public final class ModelLoader {
         return BuiltinClassifier.load(folder, card, device);
     }
 
+    /** The file whose SHA-256 identifies a model (a .pt itself; in a folder, the weights its card names). */
+    public static Path weightsFile(Path model) {
+        if (!Files.isDirectory(model)) {
+            return model;
+        }
+        ModelCard card = readCard(model.resolve(ModelCard.FILE_NAME));
+        return "torchscript".equalsIgnoreCase(card.architecture()) ? torchScriptWeights(model, card)
+                : inside(model, card.weightsFile() == null ? BuiltinClassifier.WEIGHTS_FILE : card.weightsFile());
+    }
+
     /** The TorchScript file a model folder's card names ({@code model.pt} when it names none), inside the folder. */
     static Path torchScriptWeights(Path folder, ModelCard card) {
         return inside(folder, card.weightsFile() == null ? "model.pt" : card.weightsFile());

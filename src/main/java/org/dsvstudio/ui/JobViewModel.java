@@ -59,7 +59,11 @@ public final class JobViewModel implements Workbench.RunListener {
 
     private final int number;
     private final RunSpec spec;
-    private final Workbench.ModelSummary model;
+    private Workbench.ModelSummary model;
+    /** Non-null for a run opened from a session or a run folder: its saved title and provenance. */
+    private String restoredTitle;
+    private org.dsvstudio.app.DsvExport.Provenance restoredProvenance;
+    private boolean imagesExact = true;
     private final ObjectProperty<State> state = new SimpleObjectProperty<>(State.QUEUED);
     private final DoubleProperty progress = new SimpleDoubleProperty(0);
     private final StringProperty status = new SimpleStringProperty("waiting for the compute process");
@@ -92,7 +96,64 @@ public final class JobViewModel implements Workbench.RunListener {
     }
 
     public String title() {
-        return "#" + number + " " + model.card().name() + " · " + spec.title(model.card().classNames());
+        return "#" + number + " " + plainTitle();
+    }
+
+    /** The title without the queue number: what a saved session and a report call the run. */
+    public String plainTitle() {
+        return restoredTitle != null ? restoredTitle : model.card().name() + " · " + spec.title(model.card().classNames());
+    }
+
+    /**
+     * A finished run opened from a file. Its model is {@code model}: the loaded one when it is the same file (same
+     * SHA-256), else a summary made from the run's provenance whose generation ({@link
+     * org.dsvstudio.app.ModelService#NOT_LOADED}) makes the views that need the model say so.
+     */
+    static JobViewModel restored(int number, org.dsvstudio.session.SavedRun run, Workbench.ModelSummary model) {
+        KktResult r = run.result();
+        int[] classes = r.candidates().stream().mapToInt(org.dsvstudio.kkt.Candidate::targetClass).distinct().sorted()
+                .toArray();
+        int perClass = (int) java.util.Arrays.stream(classes).mapToLong(c -> r.candidates().stream()
+                .filter(d -> d.targetClass() == c).count()).max().orElse(1);
+        JobViewModel job = new JobViewModel(number, new RunSpec(r.config(), classes, Math.max(1, perClass), null,
+                org.dsvstudio.app.GenerationPlan.Init.NOISE, null, r.seed()), model);
+        job.restoredTitle = run.title();
+        job.restoredProvenance = run.provenance();
+        job.imagesExact = run.imagesExact();
+        int every = Math.max(1, r.config().progressEvery());
+        for (int i = 0; i < r.history().size(); i++) {
+            org.dsvstudio.kkt.LossTerms t = r.history().get(i);
+            job.losses.add(new LossPoint(Math.min(i * every, r.stepsDone()), t.total(), t.primal(), t.stationarity(),
+                    t.stationarityRatio(), t.tv() + t.norm()));
+        }
+        job.finish(r, null);
+        job.status.set("Opened from a file · " + job.status.get());
+        return job;
+    }
+
+    /** Whether this run was opened from a session or a run folder. */
+    public boolean isRestored() {
+        return restoredTitle != null;
+    }
+
+    /** A restored run's model was opened (the same file): the views that need the model can use it now. */
+    void rebind(Workbench.ModelSummary loaded) {
+        if (isRestored()) {
+            model = loaded;
+        }
+    }
+
+    /** The run as it is saved in a session or a report: result, card and provenance. */
+    public org.dsvstudio.session.SavedRun toSavedRun() {
+        KktResult r = result.get();
+        if (r == null) {
+            throw new IllegalStateException("run " + number + " has no result");
+        }
+        org.dsvstudio.app.DsvExport.Provenance p = restoredProvenance != null ? restoredProvenance
+                : new org.dsvstudio.app.DsvExport.Provenance(card().name(), String.valueOf(model.path()),
+                        model.sha256(), org.dsvstudio.app.AppInfo.VERSION, model.engine(), model.device(),
+                        "DSV Studio app: " + title(), java.time.Instant.now().toString());
+        return new org.dsvstudio.session.SavedRun(plainTitle(), r, card(), p, imagesExact);
     }
 
     public RunSpec spec() {

@@ -41,6 +41,20 @@ public final class JobsViewModel {
         return job;
     }
 
+    /** Adds a finished run opened from a file and selects it. */
+    public JobViewModel restore(org.dsvstudio.session.SavedRun run, Workbench.ModelSummary model) {
+        JobViewModel job = JobViewModel.restored(++counter, run, model);
+        jobs.add(job);
+        selected.set(job);
+        return job;
+    }
+
+    /** The finished runs that have a result, in the list's order: what a session keeps. */
+    public java.util.List<JobViewModel> withResults() {
+        return jobs.stream().filter(j -> j.stateProperty().get().finished() && j.resultProperty().get() != null)
+                .toList();
+    }
+
     /** Whether any job is queued or running. */
     public boolean anyActive() {
         return jobs.stream().anyMatch(j -> !j.stateProperty().get().finished());

@@ -75,7 +75,12 @@ public final class MainViewModel {
         return workbench;
     }
 
-    /** Recently opened models, most recent first. */
+    /** Puts a model or session file first in the recent list. */
+    public void remember(Path path) {
+        recent.setAll(prefs.addRecent(path));
+    }
+
+    /** Recently opened models and sessions, most recent first. */
     public ObservableList<Path> recent() {
         return recent;
     }

@@ -63,6 +63,7 @@ public final class MainWindow {
     private final Label title = new Label("No model loaded");
     private final TabPane tabs = new TabPane();
     private GalleryTab gallery;
+    private SessionViewModel session;
     private Tab runTab;
 
     /** One tab: its title, node id, View-menu shortcut (null: none) and content. */
@@ -91,12 +92,18 @@ public final class MainWindow {
         return model;
     }
 
+    /** Sessions, opened runs and reports (tests drive it through this). */
+    public SessionViewModel session() {
+        return session;
+    }
+
     public void show(Stage stage) {
         this.stage = stage;
         BorderPane root = new BorderPane();
         root.setId("root");
         root.setLeft(buildModelPanel());
         gallery = new GalleryTab(model, this::notifyError);
+        session = new SessionViewModel(model, this::notifyError);
         explainTab = new ExplainTab(model.explain());
         ScrollPane runScroll = new ScrollPane(new RunPanel(model));
         runScroll.setFitToWidth(true);
@@ -230,7 +237,7 @@ public final class MainWindow {
 
     private MenuBar buildMenu(List<TabSpec> specs) {
         MenuItem openFolder = item("Open model folder…", "Ctrl+O", e -> chooseModelFolder());
-        MenuItem openPt = item("Open TorchScript .pt…", "Ctrl+Shift+O", e -> choosePt());
+        MenuItem openPt = item("Open TorchScript .pt…", "Ctrl+Alt+O", e -> choosePt());
         Menu recent = new Menu("Open recent");
         recent.setId("menuRecent");
         Runnable fillRecent = () -> {
@@ -246,7 +253,14 @@ public final class MainWindow {
         fillRecent.run();
         model.recent().addListener((javafx.collections.ListChangeListener<Path>) c -> fillRecent.run());
         MenuItem attach = item("Attach data folder…", "Ctrl+D", e -> chooseData());
-        MenuItem export = item("Export gallery…", "Ctrl+E", e -> gallery.export(stage));
+        MenuItem export = item("Export run folder…", "Ctrl+E", e -> gallery.export(stage));
+        MenuItem openSession = item("Open session or run…", "Ctrl+Shift+O", e -> chooseSession());
+        openSession.setId("menuOpenSession");
+        MenuItem save = item("Save session", "Ctrl+S", e -> saveSession(false));
+        save.setId("menuSaveSession");
+        MenuItem saveAs = item("Save session as…", "Ctrl+Shift+S", e -> saveSession(true));
+        MenuItem report = item("Export report or figure…", "Ctrl+R", e -> chooseExport());
+        report.setId("menuExportReport");
         MenuItem quit = item("Quit", "Ctrl+Q", e -> {
             prefs.saveWindow(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized());
             model.shutdown();
@@ -257,8 +271,8 @@ public final class MainWindow {
             explainTab.chooseImage(stage);
         });
         explainImage.setId("menuExplainImage");
-        Menu file = new Menu("File", null, openFolder, openPt, recent, new SeparatorMenuItem(), attach, export,
-                explainImage, new SeparatorMenuItem(), quit);
+        Menu file = new Menu("File", null, openFolder, openPt, openSession, recent, new SeparatorMenuItem(), save,
+                saveAs, new SeparatorMenuItem(), attach, export, report, explainImage, new SeparatorMenuItem(), quit);
 
         MenuItem generate = item("Generate", "Ctrl+G", e -> model.generate());
         MenuItem cancel = new MenuItem("Cancel selected run");
@@ -451,11 +465,75 @@ public final class MainWindow {
         }
     }
 
+    private void chooseSession() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open a session (.dsv) or a run's dsvs.json");
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Sessions and runs", "*.dsv",
+                "dsvs.json"), new FileChooser.ExtensionFilter("All files", "*"));
+        File f = chooser.showOpenDialog(stage);
+        if (f != null) {
+            openPath(f.getName().equals("dsvs.json") ? f.toPath().getParent() : f.toPath());
+        }
+    }
+
+    private void saveSession(boolean ask) {
+        Path current = session.fileProperty().get();
+        if (!ask && current != null) {
+            session.save(current);
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Save the session (every finished run, and the open model's path and hash)");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("DSV Studio session", "*.dsv"));
+        chooser.setInitialFileName(current != null ? current.getFileName().toString() : "session.dsv");
+        File f = chooser.showSaveDialog(stage);
+        if (f != null) {
+            session.save(f.toPath()).thenAccept(saved -> javafx.application.Platform.runLater(() -> model.remember(saved)));
+        }
+    }
+
+    private void chooseExport() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export a report of every finished run (HTML, PDF) or the selected run's gallery (PNG, SVG)");
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("HTML report", "*.html"),
+                new FileChooser.ExtensionFilter("PDF report", "*.pdf"),
+                new FileChooser.ExtensionFilter("Gallery figure (PNG)", "*.png"),
+                new FileChooser.ExtensionFilter("Gallery figure (SVG)", "*.svg"));
+        chooser.setInitialFileName("dsv-report.html");
+        File f = chooser.showSaveDialog(stage);
+        if (f == null) {
+            return;
+        }
+        String ext = chooser.getSelectedExtensionFilter() == null ? "*.html"
+                : chooser.getSelectedExtensionFilter().getExtensions().get(0);
+        Path target = f.toPath();
+        String name = target.getFileName().toString();
+        String wanted = ext.substring(1);
+        if (!name.toLowerCase(java.util.Locale.ROOT).endsWith(wanted)) {
+            int dot = name.lastIndexOf('.');
+            target = target.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + wanted);
+        }
+        org.dsvstudio.report.Exports.Format format = org.dsvstudio.report.Exports.Format.valueOf(
+                wanted.substring(1).toUpperCase(java.util.Locale.ROOT));
+        session.export(target, format, org.dsvstudio.report.GalleryFigure.Options.DEFAULT);
+    }
+
     /**
      * Opens a model folder or .pt from a chooser, the recent list or a drop. A TorchScript file without a card
-     * first gets the card dialog (input shape, classes, normalization), checked by a probe forward pass.
+     * first gets the card dialog (input shape, classes, normalization), checked by a probe forward pass. A session
+     * (.dsv) or a run folder (dsvs.json) opens as runs.
      */
     void openPath(Path path) {
+        if (path.getFileName() != null && path.getFileName().toString().endsWith(
+                org.dsvstudio.session.SessionFile.EXTENSION) && Files.isRegularFile(path)) {
+            session.open(path).thenAccept(s -> javafx.application.Platform.runLater(() -> model.remember(path)));
+            return;
+        }
+        if (Files.isDirectory(path) && org.dsvstudio.session.RunFolder.isRun(path)
+                && !Files.exists(path.resolve(ModelCard.FILE_NAME))) {
+            session.openRun(path);
+            return;
+        }
         if (Files.isRegularFile(path) && !ModelLoader.hasCard(path)) {
             CardDialog dialog = new CardDialog(path, CardOverrides.NONE, o -> model.probe(path, o));
             dialog.initOwner(stage);
@@ -481,7 +559,8 @@ public final class MainWindow {
             List<File> files = e.getDragboard().hasFiles() ? e.getDragboard().getFiles() : List.of();
             if (!files.isEmpty()) {
                 Path p = files.get(0).toPath();
-                if (Files.isDirectory(p) && !Files.exists(p.resolve(ModelCard.FILE_NAME))) {
+                if (Files.isDirectory(p) && !Files.exists(p.resolve(ModelCard.FILE_NAME))
+                        && !org.dsvstudio.session.RunFolder.isRun(p)) {
                     model.attachData(p);
                 } else {
                     openPath(p);

@@ -1,0 +1,219 @@
+package org.dsvstudio.ui;
+
+import javafx.application.Platform;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.dsvstudio.app.ModelService;
+import org.dsvstudio.app.Workbench;
+import org.dsvstudio.model.Hashing;
+import org.dsvstudio.model.ModelLoader;
+import org.dsvstudio.report.Exports;
+import org.dsvstudio.report.GalleryFigure;
+import org.dsvstudio.session.RunFolder;
+import org.dsvstudio.session.SavedRun;
+import org.dsvstudio.session.SessionFile;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
+
+/**
+ * Keeping and sharing results: save and open sessions (.dsv), open a {@code generate} folder as a run, export a
+ * report of the finished runs. Files are read and written on a background thread of their own (never the FX thread,
+ * never the compute process's queue); results come back with {@code Platform.runLater}.
+ */
+public final class SessionViewModel {
+
+    private final MainViewModel main;
+    private final ObjectProperty<Path> file = new SimpleObjectProperty<>();
+    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dsv-session-io");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Where failures go: a title and a one-line message (the window's notification). */
+    private final BiConsumer<String, String> onError;
+
+    SessionViewModel(MainViewModel main, BiConsumer<String, String> onError) {
+        this.main = main;
+        this.onError = onError;
+        // a restored run whose model is opened again (the same file) can use the model's views from then on
+        main.loadedProperty().addListener((obs, was, now) -> {
+            if (now != null) {
+                main.jobs().jobs().stream().filter(j -> j.isRestored() && now.sha256() != null
+                        && now.sha256().equals(j.model().sha256())).forEach(j -> j.rebind(now));
+            }
+        });
+    }
+
+    /** The session file last saved or opened (Save writes there), or null. */
+    public ObjectProperty<Path> fileProperty() {
+        return file;
+    }
+
+    /** Saves every finished run (and the open model's reference) into {@code target}, replacing it atomically. */
+    public CompletableFuture<Path> save(Path target) {
+        Path to = target.toString().endsWith(SessionFile.EXTENSION) ? target
+                : target.resolveSibling(target.getFileName() + SessionFile.EXTENSION);
+        List<SavedRun> runs = main.jobs().withResults().stream().map(JobViewModel::toSavedRun).toList();
+        Workbench.ModelSummary m = main.loadedProperty().get();
+        SessionFile.ModelRef model = m == null ? null : new SessionFile.ModelRef(m.path().toString(), m.sha256(),
+                m.card());
+        main.statusProperty().set("Saving the session to " + to.getFileName() + "…");
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                SessionFile.write(to, new SessionFile.Session(model, runs));
+                return to;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+        }, io).whenComplete((saved, failure) -> Platform.runLater(() -> {
+            if (failure != null) {
+                main.statusProperty().set("The session was not saved");
+                onError.accept("Could not save the session", MainViewModel.message(failure));
+            } else {
+                file.set(saved);
+                main.statusProperty().set("Saved " + runs.size() + " run(s) to " + saved);
+                main.noticeProperty().set("Session saved: " + saved.getFileName());
+            }
+        }));
+    }
+
+    /**
+     * Opens a session: its runs join the list; its model is opened when the file is still there with the same
+     * SHA-256, else the window says so and shows every result all the same.
+     */
+    public CompletableFuture<SessionFile.Session> open(Path source) {
+        main.statusProperty().set("Opening " + source.getFileName() + "…");
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                SessionFile.Session s = SessionFile.read(source);
+                return new Opened(s, modelState(s.model()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+        }, io).whenComplete((opened, failure) -> Platform.runLater(() -> {
+            if (failure != null) {
+                main.statusProperty().set("Could not open " + source.getFileName());
+                onError.accept("Could not open the session", MainViewModel.message(failure));
+                return;
+            }
+            SessionFile.Session s = opened.session();
+            for (SavedRun run : s.runs()) {
+                main.jobs().restore(run, summaryFor(run, s.model()));
+            }
+            file.set(source);
+            main.statusProperty().set("Opened " + s.runs().size() + " run(s) from " + source.getFileName());
+            if (opened.modelProblem() != null) {
+                onError.accept("The session's model is not the same", opened.modelProblem());
+            } else if (s.model() != null && !isLoaded(s.model().sha256())) {
+                main.open(Path.of(s.model().path()));
+            }
+        })).thenApply(Opened::session);
+    }
+
+    /** A {@code generate} output folder as a finished run in the list. */
+    public CompletableFuture<SavedRun> openRun(Path folder) {
+        main.statusProperty().set("Opening the run in " + folder.getFileName() + "…");
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return RunFolder.read(folder);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+        }, io).whenComplete((run, failure) -> Platform.runLater(() -> {
+            if (failure != null) {
+                main.statusProperty().set("Could not open " + folder.getFileName());
+                onError.accept("Could not open the run", MainViewModel.message(failure));
+                return;
+            }
+            main.jobs().restore(run, summaryFor(run, null));
+            main.statusProperty().set("Opened the run " + run.title() + " (" + run.result().candidates().size()
+                    + " DSVs)");
+        }));
+    }
+
+    /** A report (HTML or PDF) of every finished run, or of the selected run's gallery (PNG or SVG). */
+    public CompletableFuture<Path> export(Path target, Exports.Format format, GalleryFigure.Options options) {
+        List<JobViewModel> jobs = main.jobs().withResults();
+        JobViewModel selected = main.jobs().selectedProperty().get();
+        if (jobs.isEmpty()) {
+            onError.accept("Nothing to export", "No run has finished yet: generate one, or open a session or a run.");
+            return CompletableFuture.failedFuture(new IllegalStateException("no runs"));
+        }
+        List<SavedRun> runs = jobs.stream().map(JobViewModel::toSavedRun).toList();
+        int index = selected != null && jobs.contains(selected) ? jobs.indexOf(selected) : jobs.size() - 1;
+        String title = file.get() != null ? file.get().getFileName().toString().replaceFirst("\\.dsv$", "")
+                : "DSV Studio report";
+        main.statusProperty().set("Exporting " + target.getFileName() + "…");
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                org.dsvstudio.model.AtomicFiles.write(target, Exports.render(format, "gallery", runs, index, options, 2,
+                        title));
+                return target;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+            }
+        }, io).whenComplete((written, failure) -> Platform.runLater(() -> {
+            if (failure != null) {
+                main.statusProperty().set("Export failed");
+                onError.accept("Export failed", MainViewModel.message(failure));
+            } else {
+                main.statusProperty().set("Exported " + written);
+                main.noticeProperty().set("Exported " + written.getFileName());
+            }
+        }));
+    }
+
+    private record Opened(SessionFile.Session session, String modelProblem) {
+    }
+
+    /** Null when the session's model is there unchanged (or it names none), else what is wrong, for the user. */
+    private static String modelState(SessionFile.ModelRef m) {
+        if (m == null) {
+            return null;
+        }
+        Path path = Path.of(m.path());
+        if (!Files.exists(path)) {
+            return "The model " + m.path() + " the runs were made with is no longer there. Every result is shown;"
+                    + " margins, planes and explanations need the model: open it where it is now.";
+        }
+        try {
+            String sha = Hashing.sha256(ModelLoader.weightsFile(path));
+            if (m.sha256() != null && !m.sha256().equals(sha)) {
+                return "The model at " + m.path() + " has changed since the session was saved (its SHA-256 differs)."
+                        + " Every result is shown as it was; it was not opened, so that its views do not mix two"
+                        + " models.";
+            }
+            return null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return "The model at " + m.path() + " cannot be read (" + e.getMessage() + "). Every result is shown.";
+        }
+    }
+
+    private boolean isLoaded(String sha) {
+        Workbench.ModelSummary m = main.loadedProperty().get();
+        return m != null && sha != null && sha.equals(m.sha256());
+    }
+
+    /** The loaded model when it made the run (same SHA-256), else one made from the run's own records. */
+    private Workbench.ModelSummary summaryFor(SavedRun run, SessionFile.ModelRef ref) {
+        String sha = run.provenance() != null ? run.provenance().modelSha256() : ref != null ? ref.sha256() : null;
+        Workbench.ModelSummary loaded = main.loadedProperty().get();
+        if (loaded != null && sha != null && sha.equals(loaded.sha256())) {
+            return loaded;
+        }
+        String path = run.provenance() != null ? run.provenance().modelPath() : ref != null ? ref.path() : "unknown";
+        return new Workbench.ModelSummary(Path.of(path), run.card(), 0, sha,
+                run.provenance() != null ? run.provenance().device() : "", run.provenance() != null
+                        ? run.provenance().engine() : "", 0, ModelService.NOT_LOADED);
+    }
+
+    void close() {
+        io.shutdownNow();
+    }
+}
