@@ -144,6 +144,7 @@ public final class MainWindow {
         stage.setOnCloseRequest(e -> {
             prefs.saveWindow(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized());
             model.shutdown();
+            session.close();
         });
         enableDragAndDrop(scene);
         // Esc cancels the selected run wherever the focus is: a list or combo box would eat it before the menu's
@@ -219,6 +220,29 @@ public final class MainWindow {
         if (lastData != null && Files.isDirectory(lastData)) {
             model.attachData(lastData);
         }
+        offerRecovery();
+    }
+
+    /** After a crash: the runs the dead window had autosaved, offered once (the file stays until recovered). */
+    private void offerRecovery() {
+        List<Path> orphans = session.recoverable();
+        if (orphans.isEmpty()) {
+            return;
+        }
+        Path newest = orphans.get(0);
+        String when = "";
+        try {
+            when = " at " + java.time.format.DateTimeFormatter.ofPattern("HH:mm, d MMM").format(
+                    Files.getLastModifiedTime(newest).toInstant().atZone(java.time.ZoneId.systemDefault()));
+        } catch (java.io.IOException e) {
+            // the time is a courtesy
+        }
+        String text = "DSV Studio did not close properly last time: its finished runs were autosaved" + when
+                + ". Open them again?";
+        javafx.application.Platform.runLater(() -> Notifications.create().owner(stage).title("Recover the last session?")
+                .text(wrap(text, 72))
+                .action(new org.controlsfx.control.action.Action("Recover runs", e -> session.recover(newest)))
+                .hideAfter(Duration.seconds(60)).position(Pos.BOTTOM_RIGHT).showInformation());
     }
 
     private static String css(String name) {
@@ -264,6 +288,7 @@ public final class MainWindow {
         MenuItem quit = item("Quit", "Ctrl+Q", e -> {
             prefs.saveWindow(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized());
             model.shutdown();
+            session.close();
             stage.close();
         });
         MenuItem explainImage = item("Explain image…", "Ctrl+I", e -> {

@@ -37,10 +37,31 @@ public final class SessionViewModel {
     });
     /** Where failures go: a title and a one-line message (the window's notification). */
     private final BiConsumer<String, String> onError;
+    /** This window's autosave (null when the folder cannot be written: then there is none, and the log says why). */
+    private final org.dsvstudio.session.Autosave autosave;
 
     SessionViewModel(MainViewModel main, BiConsumer<String, String> onError) {
         this.main = main;
         this.onError = onError;
+        org.dsvstudio.session.Autosave a = null;
+        try {
+            a = org.dsvstudio.session.Autosave.start(org.dsvstudio.session.Autosave.defaultDir());
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("dsv-studio: no autosave: " + e.getMessage());
+        }
+        autosave = a;
+        // every run that ends with a result is autosaved, so a crash loses nothing that had finished
+        main.jobs().jobs().addListener((javafx.collections.ListChangeListener<JobViewModel>) change -> {
+            while (change.next()) {
+                for (JobViewModel j : change.getAddedSubList()) {
+                    j.stateProperty().addListener((obs, was, now) -> {
+                        if (now.finished() && j.resultProperty().get() != null) {
+                            autosave();
+                        }
+                    });
+                }
+            }
+        });
         // a restored run whose model is opened again (the same file) can use the model's views from then on
         main.loadedProperty().addListener((obs, was, now) -> {
             if (now != null) {
@@ -48,6 +69,59 @@ public final class SessionViewModel {
                         && now.sha256().equals(j.model().sha256())).forEach(j -> j.rebind(now));
             }
         });
+    }
+
+    /** Writes the finished runs to this window's autosave, in the background (FX thread). */
+    void autosave() {
+        if (autosave == null) {
+            return;
+        }
+        List<SavedRun> runs = main.jobs().withResults().stream().map(JobViewModel::toSavedRun).toList();
+        SessionFile.ModelRef model = modelRef();
+        io.execute(() -> {
+            try {
+                autosave.save(new SessionFile.Session(model, runs));
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("dsv-studio: autosave failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /** This window's autosave file (it exists once a run has finished), or null when there is no autosave. */
+    Path autosaveFile() {
+        return autosave == null ? null : autosave.file();
+    }
+
+    /** Autosaves a crashed DSV Studio left behind, newest first (empty when there is no autosave). */
+    public List<Path> recoverable() {
+        try {
+            return autosave == null ? List.of() : autosave.orphans();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Opens a crashed app's autosave as a session; the file goes once its runs are in the list. */
+    public CompletableFuture<SessionFile.Session> recover(Path orphan) {
+        return open(orphan).thenApply(s -> {
+            Platform.runLater(this::forgetFile); // Save must not write into the autosave being discarded
+            try {
+                autosave.discard(orphan);
+            } catch (java.io.IOException e) {
+                System.err.println("dsv-studio: could not remove " + orphan + ": " + e.getMessage());
+            }
+            return s;
+        });
+    }
+
+    /** A recovered file is not where Save should write: this clears it (FX thread). */
+    void forgetFile() {
+        file.set(null);
+    }
+
+    private SessionFile.ModelRef modelRef() {
+        Workbench.ModelSummary m = main.loadedProperty().get();
+        return m == null ? null : new SessionFile.ModelRef(m.path().toString(), m.sha256(), m.card());
     }
 
     /** The session file last saved or opened (Save writes there), or null. */
@@ -60,9 +134,7 @@ public final class SessionViewModel {
         Path to = target.toString().endsWith(SessionFile.EXTENSION) ? target
                 : target.resolveSibling(target.getFileName() + SessionFile.EXTENSION);
         List<SavedRun> runs = main.jobs().withResults().stream().map(JobViewModel::toSavedRun).toList();
-        Workbench.ModelSummary m = main.loadedProperty().get();
-        SessionFile.ModelRef model = m == null ? null : new SessionFile.ModelRef(m.path().toString(), m.sha256(),
-                m.card());
+        SessionFile.ModelRef model = modelRef();
         main.statusProperty().set("Saving the session to " + to.getFileName() + "…");
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -213,7 +285,18 @@ public final class SessionViewModel {
                         ? run.provenance().engine() : "", 0, ModelService.NOT_LOADED);
     }
 
+    /** A clean exit: the autosave goes (the window asked about unsaved runs before). */
     void close() {
-        io.shutdownNow();
+        io.shutdown();
+        try {
+            io.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (autosave != null) {
+                autosave.close();
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("dsv-studio: could not remove the autosave: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

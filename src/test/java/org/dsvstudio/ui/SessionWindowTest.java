@@ -118,6 +118,26 @@ class SessionWindowTest {
         assertTrue(Files.size(pdf) > 10_000);
     }
 
+    /** A finished run is autosaved; the autosave of a window that died is offered and opens as its runs. */
+    @Test
+    void finishedRunsAreAutosavedAndACrashedWindowsRunsCanBeRecovered(FxRobot robot) throws Exception {
+        MainViewModel vm = ready(robot);
+        JobViewModel job = run(robot, vm, 4);
+        Path mine = window.session().autosaveFile();
+        WindowTests.waitUntil(30, () -> Files.exists(mine) && SessionFile.read(mine).runs().size() == 1);
+        assertEquals(job.resultProperty().get().seed(), SessionFile.read(mine).runs().get(0).result().seed());
+
+        // a window that died: its autosave is there and nobody holds its lock
+        Path dead = mine.resolveSibling("autosave-dead-1.dsv");
+        Files.copy(mine, dead, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertTrue(window.session().recoverable().contains(dead));
+        assertTrue(!window.session().recoverable().contains(mine), "its own autosave is not an orphan");
+        onFx(robot, () -> window.session().recover(dead));
+        WindowTests.waitUntil(30, () -> vm.jobs().jobs().size() == 2 && !Files.exists(dead));
+        assertTrue(vm.jobs().jobs().get(1).isRestored());
+        WindowTests.waitUntil(10, () -> window.session().fileProperty().get() == null);
+    }
+
     @Test
     void aSessionWhoseModelChangedOpensWithAWarningAndEveryResult(FxRobot robot) throws Exception {
         MainViewModel vm = ready(robot);
