@@ -95,6 +95,9 @@ public final class BoundaryTab extends BorderPane {
     private final Label marginSummary = new Label();
 
     BoundaryTab(MainViewModel main, BiConsumer<String, String> onError) {
+        ViewExport.install(planeView, "decision plane", onError);
+        ViewExport.install(pathChart, "decision path", onError);
+        ViewExport.install(histogram, "margins histogram", onError);
         this.main = main;
         this.vm = main.boundary();
         this.onError = onError;

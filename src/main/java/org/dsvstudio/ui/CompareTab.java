@@ -30,6 +30,8 @@ public final class CompareTab extends ScrollPane {
     private final ConfusionHeatMap reverse = new ConfusionHeatMap();
 
     public CompareTab(MainViewModel main) {
+        ViewExport.install(forward, "comparison matrix");
+        ViewExport.install(reverse, "reverse comparison matrix");
         this.main = main;
         this.vm = main.compare();
         setId("compareTab");

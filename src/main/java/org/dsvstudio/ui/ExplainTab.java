@@ -101,6 +101,7 @@ public final class ExplainTab extends BorderPane {
     private boolean syncing;
 
     ExplainTab(ExplainViewModel vm) {
+        ViewExport.install(grid, "saliency of every method");
         this.vm = vm;
         setId("explainTab");
         getStyleClass().add("explain-tab");
@@ -213,6 +214,7 @@ public final class ExplainTab extends BorderPane {
         spinner.setMaxSize(48, 48);
         spinner.setId("explainSpinner");
         StackPane frame = new StackPane(base, heat, spinner);
+        ViewExport.install(frame, "saliency map");
         frame.setId("explainOverlay");
         frame.getStyleClass().add("explain-frame");
         frame.setMinSize(IMAGE_SIZE, IMAGE_SIZE);

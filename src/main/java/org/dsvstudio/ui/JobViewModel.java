@@ -126,9 +126,26 @@ public final class JobViewModel implements Workbench.RunListener {
             job.losses.add(new LossPoint(Math.min(i * every, r.stepsDone()), t.total(), t.primal(), t.stationarity(),
                     t.stationarityRatio(), t.tv() + t.norm()));
         }
+        // the live view's λ histogram and candidate strip show the run's last state, as after a run here
+        List<org.dsvstudio.kkt.Candidate> cs = r.candidates();
+        job.snapshot.set(new KktProgress(r.stepsDone(), r.config().steps(), r.last(),
+                cs.stream().mapToDouble(org.dsvstudio.kkt.Candidate::lambda).toArray(), removedFlags(cs),
+                cs.stream().mapToInt(org.dsvstudio.kkt.Candidate::predicted).toArray(),
+                cs.stream().mapToDouble(org.dsvstudio.kkt.Candidate::confidence).toArray(),
+                cs.stream().mapToDouble(org.dsvstudio.kkt.Candidate::entropy).toArray(),
+                cs.stream().map(org.dsvstudio.kkt.Candidate::image01).toArray(float[][]::new), 0,
+                r.nonFiniteRecomputes()));
         job.finish(r, null);
         job.status.set("Opened from a file · " + job.status.get());
         return job;
+    }
+
+    private static boolean[] removedFlags(List<org.dsvstudio.kkt.Candidate> cs) {
+        boolean[] out = new boolean[cs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = cs.get(i).removed();
+        }
+        return out;
     }
 
     /** Whether this run was opened from a session or a run folder. */

@@ -237,11 +237,10 @@ public final class MainWindow {
         } catch (java.io.IOException e) {
             // the time is a courtesy
         }
-        String text = "DSV Studio did not close properly last time: its finished runs were autosaved" + when
-                + ". Open them again?";
+        String text = "The last session did not close properly. Its finished runs were autosaved" + when
+                + ": File → Recover autosaved runs opens them.";
         javafx.application.Platform.runLater(() -> Notifications.create().owner(stage).title("Recover the last session?")
-                .text(wrap(text, 72))
-                .action(new org.controlsfx.control.action.Action("Recover runs", e -> session.recover(newest)))
+                .text(wrap(text, 56))
                 .hideAfter(Duration.seconds(60)).position(Pos.BOTTOM_RIGHT).showInformation());
     }
 
@@ -296,8 +295,14 @@ public final class MainWindow {
             explainTab.chooseImage(stage);
         });
         explainImage.setId("menuExplainImage");
-        Menu file = new Menu("File", null, openFolder, openPt, openSession, recent, new SeparatorMenuItem(), save,
-                saveAs, new SeparatorMenuItem(), attach, export, report, explainImage, new SeparatorMenuItem(), quit);
+        MenuItem recover = new MenuItem("Recover autosaved runs");
+        recover.setId("menuRecover");
+        recover.setOnAction(e -> session.recoverable().stream().findFirst().ifPresent(session::recover));
+        Menu file = new Menu("File", null, openFolder, openPt, openSession, recent, recover, new SeparatorMenuItem(),
+                save, saveAs, new SeparatorMenuItem(), attach, export, report, explainImage, new SeparatorMenuItem(),
+                quit);
+        // what a crash left is looked for when the menu opens, so the item is live only when there is something
+        file.setOnShowing(e -> recover.setDisable(session.recoverable().isEmpty()));
 
         MenuItem generate = item("Generate", "Ctrl+G", e -> model.generate());
         MenuItem cancel = new MenuItem("Cancel selected run");

@@ -42,6 +42,8 @@ public final class RunPanel extends VBox {
 
     public RunPanel(MainViewModel model) {
         super(12);
+        ViewExport.install(lossChart, "loss curves");
+        ViewExport.install(histogram, "lambda histogram");
         this.model = model;
         setPadding(new Insets(16));
         getChildren().addAll(buildSettings(), new MixEditPanel(model), new Separator(), buildLiveView());

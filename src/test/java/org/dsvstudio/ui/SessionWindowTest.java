@@ -109,6 +109,21 @@ class SessionWindowTest {
         robot.clickOn("#tabGallery");
         WindowTests.screenshot(robot, "session-reopened.png");
 
+        // a view's right-click Save: the loss curves of the reopened run, at twice the screen's resolution
+        robot.clickOn("#tabRun");
+        WindowTests.screenshot(robot, "session-reopened-run.png");
+        javafx.scene.Node chart = robot.lookup("#lossChart").query();
+        Path png = dir.resolve("losses.png");
+        robot.interact(() -> {
+            try {
+                ViewExport.save(chart, png);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertEquals(Math.round(chart.getBoundsInParent().getWidth() * ViewExport.SCALE), image.getWidth(), 2.0);
+
         Path html = onFx(robot, () -> window.session().export(dir.resolve("report.html"), Exports.Format.HTML,
                 GalleryFigure.Options.DEFAULT));
         String text = Files.readString(html);

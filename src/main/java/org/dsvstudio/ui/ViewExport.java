@@ -1,0 +1,79 @@
+package org.dsvstudio.ui;
+
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.SnapshotParameters;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.transform.Scale;
+import javafx.stage.FileChooser;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+
+/**
+ * Right-click on a view (plane, path, margins, saliency, comparison, loss curves, λ histogram): *Copy image* and
+ * *Save image as PNG…* of what it shows, drawn at twice the screen's resolution so that it stays sharp on a
+ * slide. The gallery also has vector exports (File → Export report or figure…).
+ */
+final class ViewExport {
+
+    /** Pixels per screen pixel of a saved view. */
+    static final double SCALE = 2;
+
+    private ViewExport() {
+    }
+
+    static void install(Node view, String name) {
+        install(view, name, (title, message) -> org.controlsfx.control.Notifications.create().title(title)
+                .text(message).position(javafx.geometry.Pos.BOTTOM_RIGHT).showError());
+    }
+
+    static void install(Node view, String name, BiConsumer<String, String> onError) {
+        MenuItem copy = new MenuItem("Copy image");
+        copy.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putImage(snapshot(view, 1));
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        MenuItem save = new MenuItem("Save image as PNG…");
+        save.setOnAction(e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle("Save the " + name + " as a PNG (" + (int) SCALE + "× the screen's resolution)");
+            chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+            chooser.setInitialFileName(name.replaceAll("[^A-Za-z0-9-]+", "-") + ".png");
+            File f = chooser.showSaveDialog(view.getScene() == null ? null : view.getScene().getWindow());
+            if (f != null) {
+                try {
+                    save(view, f.toPath());
+                } catch (IOException ex) {
+                    onError.accept("Could not save the image", "could not write " + f + ": " + ex.getMessage());
+                }
+            }
+        });
+        ContextMenu menu = new ContextMenu(copy, save);
+        view.setOnContextMenuRequested(e -> menu.show(view, e.getScreenX(), e.getScreenY()));
+    }
+
+    /** What the view shows, {@code scale} pixels per screen pixel (FX thread). */
+    static WritableImage snapshot(Node view, double scale) {
+        SnapshotParameters p = new SnapshotParameters();
+        p.setTransform(new Scale(scale, scale));
+        return view.snapshot(p, null);
+    }
+
+    /** The view as a PNG at {@link #SCALE}, written atomically (FX thread: the snapshot must be taken there). */
+    static void save(Node view, Path file) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.setUseCache(false);
+        ImageIO.write(SwingFXUtils.fromFXImage(snapshot(view, SCALE), null), "png", bytes);
+        org.dsvstudio.model.AtomicFiles.write(file, bytes.toByteArray());
+    }
+}
