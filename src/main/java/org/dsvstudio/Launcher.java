@@ -11,8 +11,15 @@ public final class Launcher {
     private Launcher() {
     }
 
+    /** One argument naming an existing .dsv file: what a desktop's file association passes. */
+    static boolean isSessionToOpen(String[] args) {
+        return args.length == 1 && args[0].endsWith(".dsv") && java.nio.file.Files.isRegularFile(
+                java.nio.file.Path.of(args[0]));
+    }
+
     public static void main(String[] args) {
-        if (args.length == 0) {
+        if (args.length == 0 || isSessionToOpen(args)) {
+            // no command, or a session file (a file manager opening a .dsv): the app
             org.dsvstudio.ui.DsvStudioApp.launchApp(args);
         } else {
             // The CLI draws galleries with AWT but never opens a window.

@@ -135,6 +135,16 @@ public final class MainWindow {
         scene.getStylesheets().add(css("gallery.css"));
         applyTheme(root, prefs.darkTheme());
         stage.setTitle("DSV Studio");
+        // the session's name in the title bar, so a user sees which file Save writes to
+        session.fileProperty().addListener((obs, was, now) -> stage.setTitle(now == null ? "DSV Studio"
+                : now.getFileName() + " — DSV Studio"));
+        try (java.io.InputStream icon = MainWindow.class.getResourceAsStream("icon.png")) {
+            if (icon != null) {
+                stage.getIcons().add(new javafx.scene.image.Image(icon));
+            }
+        } catch (java.io.IOException e) {
+            // a window without an icon is still a window
+        }
         stage.setScene(scene);
         if (bounds != null) {
             stage.setX(bounds[0]);
