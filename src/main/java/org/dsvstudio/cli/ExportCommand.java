@@ -27,8 +27,9 @@ public final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SESSION_OR_RUN", description = "A .dsv session or a folder with dsvs.json.")
     Path input;
 
-    @Option(names = "--format", required = true, paramLabel = "png|svg|pdf|html|json",
-            description = "png/svg: a figure of one run; pdf/html: a report of every run; json: the run format.")
+    @Option(names = "--format", required = true, paramLabel = "png|svg|pdf|html|json|dsv",
+            description = "png/svg: a figure of one run; pdf/html: a report of every run; json: the run format;"
+                    + " dsv: a session file of the runs (opens in the app).")
     String format;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (replaced"
@@ -88,7 +89,7 @@ public final class ExportCommand implements Callable<Integer> {
         try {
             f = Exports.Format.valueOf(format.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UserInputException("--format must be one of png, svg, pdf, html, json, got '" + format + "'");
+            throw new UserInputException("--format must be one of png, svg, pdf, html, json, dsv, got '" + format + "'");
         }
         if (!(scale >= 0.5 && scale <= 8)) {
             throw new UserInputException("--scale must be in 0.5..8, got " + scale);

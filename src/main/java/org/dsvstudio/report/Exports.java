@@ -17,7 +17,9 @@ import java.util.Locale;
 public final class Exports {
 
     public enum Format {
-        PNG, SVG, PDF, HTML, JSON;
+        PNG, SVG, PDF, HTML, JSON,
+        /** A session file holding the runs: a generate folder made shareable and openable in the app. */
+        DSV;
 
         public String extension() {
             return name().toLowerCase(Locale.ROOT);
@@ -65,6 +67,15 @@ public final class Exports {
             case JSON -> RunJson.bytes(run);
             case HTML -> HtmlReport.of(title, runs, options).getBytes(StandardCharsets.UTF_8);
             case PDF -> PdfReport.of(ReportPages.of(title, runs, options));
+            case DSV -> {
+                Path tmp = Files.createTempFile("session", ".dsv");
+                try {
+                    SessionFile.write(tmp, new SessionFile.Session(null, runs));
+                    yield Files.readAllBytes(tmp);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
         };
     }
 

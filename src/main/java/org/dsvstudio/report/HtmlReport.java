@@ -31,7 +31,7 @@ public final class HtmlReport {
         m.put("Input", card.channels() + " × " + card.height() + " × " + card.imageWidth());
         m.put("Classes", card.numClasses() + ": " + String.join(", ", card.classNames()));
         if (card.dataset() != null) {
-            m.put("Trained on", card.dataset());
+            m.put("Data set", card.dataset());
         }
         if (card.testAccuracy() != null) {
             m.put("Test accuracy", String.format(Locale.ROOT, "%.2f %%%s", 100 * card.testAccuracy(),
@@ -91,7 +91,7 @@ public final class HtmlReport {
         }
         m.put("Model file", p.modelPath());
         m.put("Model SHA-256", p.modelSha256());
-        m.put("Made by", "DSV Studio " + p.appVersion() + " · " + p.engine() + " · " + p.device());
+        m.put("Made by", p.appVersion() + " · " + p.engine() + " · " + p.device());
         m.put("Command", p.command());
         m.put("Created", p.createdAt());
         return m;
@@ -136,7 +136,7 @@ public final class HtmlReport {
             h.append("<h3>Every DSV</h3>\n").append(dsvTable(run));
             h.append("<h3>Provenance</h3>\n").append(table(provenanceFacts(run.provenance())));
         }
-        h.append("<p style=\"color:#777;font-size:.85em\">Report written by DSV Studio ")
+        h.append("<p style=\"color:#777;font-size:.85em\">Report written by ")
                 .append(Figure.xml(org.dsvstudio.app.AppInfo.VERSION)).append(".</p>\n</body></html>\n");
         return h.toString();
     }

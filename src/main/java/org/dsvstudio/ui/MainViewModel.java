@@ -233,7 +233,8 @@ public final class MainViewModel {
      */
     private void showRunsOf(Workbench.ModelSummary model) {
         JobViewModel selected = jobs.selectedProperty().get();
-        if (selected == null || selected.model().sha256().equals(model.sha256())) {
+        // a run opened from a file stays: it was asked for as such, whatever model opens after it
+        if (selected == null || selected.isRestored() || model.sha256().equals(selected.model().sha256())) {
             return;
         }
         JobViewModel newest = null;

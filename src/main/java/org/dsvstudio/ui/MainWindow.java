@@ -566,7 +566,10 @@ public final class MainWindow {
     void openPath(Path path) {
         if (path.getFileName() != null && path.getFileName().toString().endsWith(
                 org.dsvstudio.session.SessionFile.EXTENSION) && Files.isRegularFile(path)) {
-            session.open(path).thenAccept(s -> javafx.application.Platform.runLater(() -> model.remember(path)));
+            session.open(path).thenAccept(s -> javafx.application.Platform.runLater(() -> {
+                model.remember(path);
+                tabs.getSelectionModel().select(tab("tabGallery")); // a session is opened to look at its DSVs
+            }));
             return;
         }
         if (Files.isDirectory(path) && org.dsvstudio.session.RunFolder.isRun(path)

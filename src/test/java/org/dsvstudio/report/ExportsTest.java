@@ -132,6 +132,18 @@ class ExportsTest {
     }
 
     @Test
+    void aRunFolderBecomesASessionTheAppOpens() throws Exception {
+        SessionFile.Session s = SessionFile.read(export("run.dsv", "--format", "dsv"));
+        assertEquals(1, s.runs().size());
+        List<Candidate> a = saved.result().candidates();
+        List<Candidate> b = s.runs().get(0).result().candidates();
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).lambda(), b.get(i).lambda());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(i).image01(), b.get(i).image01());
+        }
+    }
+
+    @Test
     void badRequestsGetOneLineAndExitTwo() throws Exception {
         Path notRun = Files.createDirectories(dir.resolve("not-a-run"));
         CliTest.Result r = CliTest.run("export", notRun.toString(), "--format", "png", "--out",
@@ -141,7 +153,7 @@ class ExportsTest {
                 + " app's export)", r.err().strip());
         r = CliTest.run("export", run.toString(), "--format", "gif", "--out", dir.resolve("x.gif").toString());
         assertEquals(2, r.exit());
-        assertEquals("dsv-studio: error: --format must be one of png, svg, pdf, html, json, got 'gif'", r.err().strip());
+        assertEquals("dsv-studio: error: --format must be one of png, svg, pdf, html, json, dsv, got 'gif'", r.err().strip());
         r = CliTest.run("export", run.toString(), "--format", "png", "--out", dir.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().strip().startsWith("dsv-studio: error: --out " + dir + " is a folder"), r.err());
