@@ -83,7 +83,8 @@ public final class GalleryFigure {
         Palette p = o.dark() ? DARK : LIGHT;
         double cellH = o.cell() * card.height() / card.imageWidth();
         int across = o.layout() == Layout.ROWS ? o.columns()
-                : (o.classes() != null ? o.classes().size() : card.numClasses());
+                : (o.classes() != null ? (int) o.classes().stream().filter(c -> c >= 0 && c < card.numClasses())
+                        .count() : card.numClasses());
         double width = Math.max(480, 2 * MARGIN + across * (o.cell() + GAP) - GAP);
         double text = width - 2 * MARGIN;
         List<Figure.Op> ops = new ArrayList<>();
@@ -110,8 +111,9 @@ public final class GalleryFigure {
             ops.add(new Figure.Text(MARGIN, y, "Images read back from the run's 8-bit PNGs.", 10.5, false, p.muted()));
         }
         y += 8;
-        List<Integer> classes = o.classes() != null ? o.classes() : java.util.stream.IntStream
-                .range(0, card.numClasses()).boxed().toList();
+        // a subset chosen for one run of a report may name classes another run's model does not have
+        List<Integer> classes = o.classes() != null ? o.classes().stream().filter(c -> c >= 0 && c < card.numClasses())
+                .toList() : java.util.stream.IntStream.range(0, card.numClasses()).boxed().toList();
         y = o.layout() == Layout.ROWS ? rows(run, o, p, classes, ops, y, width, cellH)
                 : columns(run, o, p, classes, ops, y, cellH);
         return new Figure(width, y + MARGIN, p.background(), ops);

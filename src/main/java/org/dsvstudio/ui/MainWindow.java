@@ -533,6 +533,19 @@ public final class MainWindow {
     }
 
     private void chooseExport() {
+        List<JobViewModel> done = model.jobs().withResults();
+        if (done.isEmpty()) {
+            notifyError("Nothing to export", "No run has finished yet: generate one, or open a session or a run.");
+            return;
+        }
+        JobViewModel selected = model.jobs().selectedProperty().get();
+        JobViewModel shown = selected != null && done.contains(selected) ? selected : done.get(done.size() - 1);
+        ExportOptionsDialog options = new ExportOptionsDialog(shown.card().classNames());
+        options.initOwner(stage);
+        java.util.Optional<org.dsvstudio.report.GalleryFigure.Options> chosen = options.showAndWait();
+        if (chosen.isEmpty()) {
+            return;
+        }
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Export a report of every finished run (HTML, PDF) or the selected run's gallery (PNG, SVG)");
         chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("HTML report", "*.html"),
@@ -555,7 +568,7 @@ public final class MainWindow {
         }
         org.dsvstudio.report.Exports.Format format = org.dsvstudio.report.Exports.Format.valueOf(
                 wanted.substring(1).toUpperCase(java.util.Locale.ROOT));
-        session.export(target, format, org.dsvstudio.report.GalleryFigure.Options.DEFAULT);
+        session.export(target, format, chosen.get());
     }
 
     /**
