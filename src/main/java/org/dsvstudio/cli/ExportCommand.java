@@ -135,7 +135,7 @@ public final class ExportCommand implements Callable<Integer> {
             throw new UserInputException("--" + e.getMessage().replace("the image size", "image-size"));
         }
         String name = title != null ? title : in.name();
-        byte[] bytes = Exports.render(f, figure, in.runs(), run - 1, options, scale, name);
+        byte[] bytes = Exports.render(f, figure, in.runs(), in.figures(), run - 1, options, scale, name);
         AtomicFiles.write(out, bytes);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%s, %,d bytes)%n", out, f.extension(), bytes.length);
         return 0;

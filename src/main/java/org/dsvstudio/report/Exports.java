@@ -26,8 +26,8 @@ public final class Exports {
         }
     }
 
-    /** Runs read from a session or a run folder, with a name for titles. */
-    public record Input(String name, List<SavedRun> runs, SessionFile.ModelRef model) {
+    /** Runs read from a session or a run folder, with a name for titles and the session's figures. */
+    public record Input(String name, List<SavedRun> runs, SessionFile.ModelRef model, List<SessionFile.Figure> figures) {
     }
 
     private Exports() {
@@ -36,7 +36,7 @@ public final class Exports {
     public static Input read(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             return new Input(path.toAbsolutePath().normalize().getFileName().toString(), List.of(RunFolder.read(path)),
-                    null);
+                    null, List.of());
         }
         String file = path.getFileName() == null ? "" : path.getFileName().toString();
         if (file.equals("dsvs.json")) {
@@ -50,7 +50,7 @@ public final class Exports {
             throw new DataFormatException(path, "the session holds no runs: nothing to export");
         }
         return new Input(file.endsWith(SessionFile.EXTENSION) ? file.substring(0, file.length() - 4) : file, s.runs(),
-                s.model());
+                s.model(), s.figures());
     }
 
     /**
@@ -59,18 +59,24 @@ public final class Exports {
      */
     public static byte[] render(Format format, String figure, List<SavedRun> runs, int index,
             GalleryFigure.Options options, double scale, String title) throws IOException {
+        return render(format, figure, runs, List.of(), index, options, scale, title);
+    }
+
+    /** As above, with the figures a session holds (reports show them at the end; a dsv keeps them). */
+    public static byte[] render(Format format, String figure, List<SavedRun> runs, List<SessionFile.Figure> figures,
+            int index, GalleryFigure.Options options, double scale, String title) throws IOException {
         SavedRun run = runs.get(index);
         return switch (format) {
             case PNG -> figure(figure, run, options).toPng(scale);
             case SVG -> ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + figure(figure, run, options).toSvg())
                     .getBytes(StandardCharsets.UTF_8);
             case JSON -> RunJson.bytes(run);
-            case HTML -> HtmlReport.of(title, runs, options).getBytes(StandardCharsets.UTF_8);
-            case PDF -> PdfReport.of(ReportPages.of(title, runs, options));
+            case HTML -> HtmlReport.of(title, runs, options, figures).getBytes(StandardCharsets.UTF_8);
+            case PDF -> PdfReport.of(ReportPages.of(title, runs, options, figures));
             case DSV -> {
                 Path tmp = Files.createTempFile("session", ".dsv");
                 try {
-                    SessionFile.write(tmp, new SessionFile.Session(null, runs));
+                    SessionFile.write(tmp, new SessionFile.Session(null, runs, figures));
                     yield Files.readAllBytes(tmp);
                 } finally {
                     Files.deleteIfExists(tmp);

@@ -83,6 +83,28 @@ public final class HtmlReport {
         return m;
     }
 
+    /** Per judge its agreement on the DSVs beside real images', then contrast and diversity; empty when not judged. */
+    static Map<String, String> legibilityFacts(org.dsvstudio.evidence.Legibility.Report report) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (report == null) {
+            return m;
+        }
+        for (var row : report.judges()) {
+            m.put(row.judge(), String.format(Locale.ROOT, "sees their class in %.0f %% of %d kept DSVs (p = %.2f); in"
+                    + " %.0f %% of %d real test images", 100 * row.dsvs().agreement(), row.dsvs().images(),
+                    row.dsvs().meanOwnProbability(), 100 * row.real().agreement(), row.real().images()));
+        }
+        m.put("Contrast", String.format(Locale.ROOT, "%.2f (real images %.2f; mean per-image std of [0, 1] pixels)",
+                report.dsvStats().contrast(), report.realStats().contrast()));
+        double within = report.dsvStats().withinClassDistance();
+        m.put("Difference within a class", Double.isNaN(within) ? "one DSV per class"
+                : String.format(Locale.ROOT, "%.1f (real images %.1f)", within, report.realStats().withinClassDistance()));
+        if (report.realData() != null) {
+            m.put("Real images from", report.realData());
+        }
+        return m;
+    }
+
     static Map<String, String> provenanceFacts(DsvExport.Provenance p) {
         Map<String, String> m = new LinkedHashMap<>();
         if (p == null) {
@@ -98,6 +120,12 @@ public final class HtmlReport {
     }
 
     public static String of(String title, List<SavedRun> runs, GalleryFigure.Options gallery) {
+        return of(title, runs, gallery, List.of());
+    }
+
+    /** The report with the figures the user added to the session (views as they were shown) at its end. */
+    public static String of(String title, List<SavedRun> runs, GalleryFigure.Options gallery,
+            List<org.dsvstudio.session.SessionFile.Figure> figures) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
                 .append(Figure.xml(title)).append("</title>\n<style>\n")
@@ -133,8 +161,21 @@ public final class HtmlReport {
                             + " its class; faded ones were removed (λ < 0).")
                     .append(run.imagesExact() ? "" : " Images read back from the run's 8-bit PNGs.")
                     .append("</figcaption></figure>\n");
+            if (run.legibility() != null) {
+                h.append("<h3>Legibility</h3>\n<p>Models that did not make these DSVs, asked which class they"
+                        + " show:</p>\n").append(table(legibilityFacts(run.legibility())));
+            }
             h.append("<h3>Every DSV</h3>\n").append(dsvTable(run));
             h.append("<h3>Provenance</h3>\n").append(table(provenanceFacts(run.provenance())));
+        }
+        if (!figures.isEmpty()) {
+            h.append("<h2>Figures</h2>\n");
+            for (var f : figures) {
+                h.append("<figure><img alt=\"").append(Figure.xml(f.title())).append("\" style=\"max-width:100%\"")
+                        .append(" src=\"data:image/png;base64,")
+                        .append(java.util.Base64.getEncoder().encodeToString(f.png())).append("\"><figcaption>")
+                        .append(Figure.xml(f.title())).append("</figcaption></figure>\n");
+            }
         }
         h.append("<p style=\"color:#777;font-size:.85em\">Report written by ")
                 .append(Figure.xml(org.dsvstudio.app.AppInfo.VERSION)).append(".</p>\n</body></html>\n");

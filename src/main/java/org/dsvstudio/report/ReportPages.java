@@ -22,6 +22,12 @@ public final class ReportPages {
     }
 
     public static List<Figure> of(String title, List<SavedRun> runs, GalleryFigure.Options gallery) {
+        return of(title, runs, gallery, List.of());
+    }
+
+    /** The pages, then one page per figure the user added (scaled to the page's width). */
+    public static List<Figure> of(String title, List<SavedRun> runs, GalleryFigure.Options gallery,
+            List<org.dsvstudio.session.SessionFile.Figure> figures) {
         List<Figure> pages = new ArrayList<>();
         int n = 0;
         for (SavedRun run : runs) {
@@ -30,12 +36,43 @@ public final class ReportPages {
             pages.add(scaledToWidth(GalleryFigure.of(run, gallery), A4_W));
             pages.addAll(tablePages(run));
         }
+        for (var f : figures) {
+            pages.add(figurePage(f));
+        }
         return pages;
+    }
+
+    private static Figure figurePage(org.dsvstudio.session.SessionFile.Figure f) {
+        java.awt.image.BufferedImage image;
+        try {
+            image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(f.png()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        List<Figure.Op> ops = new ArrayList<>();
+        double y = M;
+        for (String line : Figure.wrap(f.title(), 12, true, A4_W - 2 * M)) {
+            y += 15;
+            ops.add(new Figure.Text(M, y, line, 12, true, 0x1e1e1e));
+        }
+        y += 10;
+        if (image != null) {
+            // a view saved at twice the screen's resolution: half a point per pixel, at most the page's width
+            double w = Math.min(A4_W - 2 * M, image.getWidth() / 2.0);
+            double h = w * image.getHeight() / image.getWidth();
+            ops.add(new Figure.Picture(M, y, w, h, image, 0));
+            y += h;
+        }
+        return new Figure(A4_W, Math.max(A4_H, y + M), 0xffffff, ops);
     }
 
     /** How many pages {@link #of} gives: what the PDF test expects. */
     public static int pageCount(List<SavedRun> runs) {
-        int pages = 0;
+        return pageCount(runs, 0);
+    }
+
+    public static int pageCount(List<SavedRun> runs, int figures) {
+        int pages = figures;
         for (SavedRun run : runs) {
             int rows = run.result().candidates().size();
             pages += 2 + (rows + TABLE_ROWS_PER_PAGE - 1) / TABLE_ROWS_PER_PAGE;
@@ -67,6 +104,9 @@ public final class ReportPages {
         section(ops, y, "Model", HtmlReport.cardFacts(run.card()), w);
         section(ops, y, "Run", HtmlReport.configFacts(run.result()), w);
         section(ops, y, "Result", HtmlReport.summaryFacts(run.result()), w);
+        if (run.legibility() != null) {
+            section(ops, y, "Legibility (independent judges)", HtmlReport.legibilityFacts(run.legibility()), w);
+        }
         section(ops, y, "Provenance", HtmlReport.provenanceFacts(run.provenance()), w);
         y[0] += 10;
         Figure loss = LossFigure.of(run.result(), false);

@@ -115,6 +115,9 @@ public final class RunJson {
             }
         }
         root.set("history", JSON.valueToTree(result.history()));
+        if (run.legibility() != null) {
+            root.set("legibility", JSON.valueToTree(run.legibility()));
+        }
         return root;
     }
 
@@ -210,7 +213,15 @@ public final class RunJson {
                 s.path("stationarityParameters").asLong(0), List.copyOf(parameterNames), List.copyOf(notes));
         String title = root.hasNonNull("title") ? root.get("title").asText()
                 : card.name() + " · " + config.preset() + " · seed " + result.seed();
-        return new SavedRun(title, result, card, provenance, imagesExact);
+        org.dsvstudio.evidence.Legibility.Report legibility = null;
+        if (root.hasNonNull("legibility")) {
+            try {
+                legibility = JSON.treeToValue(root.get("legibility"), org.dsvstudio.evidence.Legibility.Report.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new DataFormatException(file, "its legibility report cannot be read: " + oneLine(e), e);
+            }
+        }
+        return new SavedRun(title, result, card, provenance, imagesExact, legibility);
     }
 
     /** The run's card; for files from before it was written, one rebuilt from the class names and first image. */

@@ -11,7 +11,14 @@ import org.dsvstudio.model.ModelCard;
  * @param title what the run is called in the app and in reports
  * @param imagesExact true when the images are the run's float32 values (a session), false when they were read back
  *     from 8-bit PNGs (a {@code generate} folder)
+ * @param legibility what independent judges made of the kept DSVs, when they were judged (else null)
  */
 public record SavedRun(String title, KktResult result, ModelCard card, DsvExport.Provenance provenance,
-        boolean imagesExact) {
+        boolean imagesExact, org.dsvstudio.evidence.Legibility.Report legibility) {
+
+    /** A run not judged for legibility. */
+    public SavedRun(String title, KktResult result, ModelCard card, DsvExport.Provenance provenance,
+            boolean imagesExact) {
+        this(title, result, card, provenance, imagesExact, null);
+    }
 }

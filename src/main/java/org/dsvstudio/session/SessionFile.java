@@ -51,13 +51,23 @@ public final class SessionFile {
     static final int MAX_ENTRIES = 2_000_000;
     static final int MAX_RUNS = 1000;
     private static final Pattern RUN_ENTRY = Pattern.compile("runs/(\\d{1,4})/([A-Za-z0-9._\\-]{1,255})");
+    private static final Pattern FIGURE_ENTRY = Pattern.compile("figures/\\d{1,4}\\.png");
+    static final int MAX_FIGURES = 1000;
 
     /** The model the session's runs were made with: where it was, its content hash, its card. */
     public record ModelRef(String path, String sha256, ModelCard card) {
     }
 
+    /** A figure the user added to the session's report (a view as it was shown: plane, path, saliency …). */
+    public record Figure(String title, byte[] png) {
+    }
+
     /** What a session holds. */
-    public record Session(ModelRef model, List<SavedRun> runs) {
+    public record Session(ModelRef model, List<SavedRun> runs, List<Figure> figures) {
+
+        public Session(ModelRef model, List<SavedRun> runs) {
+            this(model, runs, List.of());
+        }
     }
 
     private SessionFile() {
@@ -90,6 +100,13 @@ public final class SessionFile {
                     tree.put("images", "images.f32");
                     put(zip, folder + "dsvs.json", RunJson.JSON.writeValueAsBytes(tree));
                     put(zip, folder + "images.f32", floats(run));
+                }
+                ArrayNode figures = root.putArray("figures");
+                for (int i = 0; i < session.figures().size(); i++) {
+                    Figure f = session.figures().get(i);
+                    String name = "figures/" + (i + 1) + ".png";
+                    figures.addObject().put("title", f.title()).put("file", name);
+                    put(zip, name, f.png());
                 }
                 put(zip, "session.json", RunJson.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
             }
@@ -153,7 +170,24 @@ public final class SessionFile {
                     return one;
                 }, true));
             }
-            return new Session(model, List.copyOf(runs));
+            List<Figure> figures = new ArrayList<>();
+            JsonNode figuresNode = root.path("figures");
+            if (figuresNode.size() > MAX_FIGURES) {
+                throw new DataFormatException(file, figuresNode.size() + " figures is more than a session holds");
+            }
+            for (JsonNode f : figuresNode) {
+                ZipEntry e = entries.get(f.path("file").asText(""));
+                if (e == null) {
+                    throw new DataFormatException(file, "figure '" + f.path("file").asText("") + "' is not in the"
+                            + " session");
+                }
+                byte[] png = bounded(zip, e, MAX_PNG, file);
+                if (png.length < 8 || (png[0] & 0xff) != 0x89 || png[1] != 'P' || png[2] != 'N' || png[3] != 'G') {
+                    throw new DataFormatException(file, e.getName() + " is not a PNG");
+                }
+                figures.add(new Figure(f.path("title").asText("figure"), png));
+            }
+            return new Session(model, List.copyOf(runs), List.copyOf(figures));
         } catch (ZipException e) {
             throw new DataFormatException(file, "not a DSV Studio session (not a readable zip: " + e.getMessage() + ")",
                     e);
@@ -177,9 +211,12 @@ public final class SessionFile {
             if (e.isDirectory() && name.matches("runs/(\\d{1,4}/)?")) {
                 continue;
             }
-            if (!RUN_ENTRY.matcher(name).matches() || name.contains("..")) {
-                throw new DataFormatException(file, "has an entry '" + printable(name) + "' outside session.json and"
-                        + " runs/N/: refused (a session holds nothing else)");
+            if (e.isDirectory() && name.equals("figures/")) {
+                continue;
+            }
+            if (!(RUN_ENTRY.matcher(name).matches() || FIGURE_ENTRY.matcher(name).matches()) || name.contains("..")) {
+                throw new DataFormatException(file, "has an entry '" + printable(name) + "' outside session.json,"
+                        + " runs/N/ and figures/: refused (a session holds nothing else)");
             }
             out.put(name, e);
         }

@@ -106,7 +106,8 @@ public final class GalleryTab extends BorderPane {
         KktResult r = shown == null ? null : shown.resultProperty().get();
         export.setDisable(r == null);
         judge.setDisable(r == null || r.kept().isEmpty());
-        judged.setText("");
+        org.dsvstudio.evidence.Legibility.Report verdict = shown == null ? null : shown.legibilityProperty().get();
+        judged.setText(verdict == null ? "" : describe(verdict));
         detail.clear();
         if (r == null) {
             header.setText(shown == null ? "No result yet: finished runs appear here."
@@ -185,6 +186,9 @@ public final class GalleryTab extends BorderPane {
             judge.setDisable(shown == null || shown.resultProperty().get() == null);
             if (shown != job) {
                 return;
+            }
+            if (failure == null) {
+                job.legibilityProperty().set(report); // kept with the run: sessions and reports carry it
             }
             judged.setText(failure != null ? "Could not judge: " + MainViewModel.message(failure) : describe(report));
         }));

@@ -64,6 +64,8 @@ public final class JobViewModel implements Workbench.RunListener {
     private String restoredTitle;
     private org.dsvstudio.app.DsvExport.Provenance restoredProvenance;
     private boolean imagesExact = true;
+    /** What the independent judges made of this run's DSVs, once judged (kept with the run in a session). */
+    private final ObjectProperty<org.dsvstudio.evidence.Legibility.Report> legibility = new SimpleObjectProperty<>();
     private final ObjectProperty<State> state = new SimpleObjectProperty<>(State.QUEUED);
     private final DoubleProperty progress = new SimpleDoubleProperty(0);
     private final StringProperty status = new SimpleStringProperty("waiting for the compute process");
@@ -120,6 +122,7 @@ public final class JobViewModel implements Workbench.RunListener {
         job.restoredTitle = run.title();
         job.restoredProvenance = run.provenance();
         job.imagesExact = run.imagesExact();
+        job.legibility.set(run.legibility());
         int every = Math.max(1, r.config().progressEvery());
         for (int i = 0; i < r.history().size(); i++) {
             org.dsvstudio.kkt.LossTerms t = r.history().get(i);
@@ -170,7 +173,12 @@ public final class JobViewModel implements Workbench.RunListener {
                 : new org.dsvstudio.app.DsvExport.Provenance(card().name(), String.valueOf(model.path()),
                         model.sha256(), org.dsvstudio.app.AppInfo.VERSION, model.engine(), model.device(),
                         "DSV Studio app: " + title(), java.time.Instant.now().toString());
-        return new org.dsvstudio.session.SavedRun(plainTitle(), r, card(), p, imagesExact);
+        return new org.dsvstudio.session.SavedRun(plainTitle(), r, card(), p, imagesExact, legibility.get());
+    }
+
+    /** The judges' verdict on this run's kept DSVs, or null while not judged. */
+    public ObjectProperty<org.dsvstudio.evidence.Legibility.Report> legibilityProperty() {
+        return legibility;
     }
 
     public RunSpec spec() {

@@ -104,6 +104,9 @@ public final class MainWindow {
         root.setLeft(buildModelPanel());
         gallery = new GalleryTab(model, this::notifyError);
         session = new SessionViewModel(model, this::notifyError);
+        // right-click → Add to report on any view of this window goes to this window's session
+        root.getProperties().put(ViewExport.REPORT_SINK, (java.util.function.BiConsumer<String, byte[]>)
+                session::addFigure);
         explainTab = new ExplainTab(model.explain());
         ScrollPane runScroll = new ScrollPane(new RunPanel(model));
         runScroll.setFitToWidth(true);

@@ -30,6 +30,9 @@ public final class SessionViewModel {
 
     private final MainViewModel main;
     private final ObjectProperty<Path> file = new SimpleObjectProperty<>();
+    /** Views the user added to the report (right-click → Add to report), in order; saved with the session. */
+    private final javafx.collections.ObservableList<SessionFile.Figure> figures =
+            javafx.collections.FXCollections.observableArrayList();
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "dsv-session-io");
         t.setDaemon(true);
@@ -78,13 +81,27 @@ public final class SessionViewModel {
         }
         List<SavedRun> runs = main.jobs().withResults().stream().map(JobViewModel::toSavedRun).toList();
         SessionFile.ModelRef model = modelRef();
+        List<SessionFile.Figure> added = List.copyOf(figures);
         io.execute(() -> {
             try {
-                autosave.save(new SessionFile.Session(model, runs));
+                autosave.save(new SessionFile.Session(model, runs, added));
             } catch (java.io.IOException | RuntimeException e) {
                 System.err.println("dsv-studio: autosave failed: " + e.getMessage());
             }
         });
+    }
+
+    /** The figures added to the report. */
+    public javafx.collections.ObservableList<SessionFile.Figure> figures() {
+        return figures;
+    }
+
+    /** Adds a view, as shown, to the report (FX thread). */
+    public void addFigure(String title, byte[] png) {
+        figures.add(new SessionFile.Figure(title, png));
+        main.noticeProperty().set("Added the " + title + " to the report (" + figures.size() + " figure"
+                + (figures.size() == 1 ? "" : "s") + "; File → Export report)");
+        autosave();
     }
 
     /** This window's autosave file (it exists once a run has finished), or null when there is no autosave. */
@@ -135,10 +152,11 @@ public final class SessionViewModel {
                 : target.resolveSibling(target.getFileName() + SessionFile.EXTENSION);
         List<SavedRun> runs = main.jobs().withResults().stream().map(JobViewModel::toSavedRun).toList();
         SessionFile.ModelRef model = modelRef();
+        List<SessionFile.Figure> added = List.copyOf(figures);
         main.statusProperty().set("Saving the session to " + to.getFileName() + "…");
         return CompletableFuture.supplyAsync(() -> {
             try {
-                SessionFile.write(to, new SessionFile.Session(model, runs));
+                SessionFile.write(to, new SessionFile.Session(model, runs, added));
                 return to;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e.getMessage(), e);
@@ -178,6 +196,7 @@ public final class SessionViewModel {
             for (SavedRun run : s.runs()) {
                 main.jobs().restore(run, summaryFor(run, s.model()));
             }
+            figures.addAll(s.figures());
             file.set(source);
             main.statusProperty().set("Opened " + s.runs().size() + " run(s) from " + source.getFileName());
             if (opened.modelProblem() != null) {
@@ -218,14 +237,15 @@ public final class SessionViewModel {
             return CompletableFuture.failedFuture(new IllegalStateException("no runs"));
         }
         List<SavedRun> runs = jobs.stream().map(JobViewModel::toSavedRun).toList();
+        List<SessionFile.Figure> added = List.copyOf(figures);
         int index = selected != null && jobs.contains(selected) ? jobs.indexOf(selected) : jobs.size() - 1;
         String title = file.get() != null ? file.get().getFileName().toString().replaceFirst("\\.dsv$", "")
                 : "DSV Studio report";
         main.statusProperty().set("Exporting " + target.getFileName() + "…");
         return CompletableFuture.supplyAsync(() -> {
             try {
-                org.dsvstudio.model.AtomicFiles.write(target, Exports.render(format, "gallery", runs, index, options, 2,
-                        title));
+                org.dsvstudio.model.AtomicFiles.write(target, Exports.render(format, "gallery", runs, added, index,
+                        options, 2, title));
                 return target;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);

@@ -25,6 +25,12 @@ import java.util.function.BiConsumer;
  */
 final class ViewExport {
 
+    /**
+     * The key under which a window's root keeps what "Add to report" hands a view to (title, PNG): the window's
+     * session, so that each window's views go to its own report.
+     */
+    static final String REPORT_SINK = "dsv.reportSink";
+
     /** Pixels per screen pixel of a saved view. */
     static final double SCALE = 2;
 
@@ -58,7 +64,16 @@ final class ViewExport {
                 }
             }
         });
-        ContextMenu menu = new ContextMenu(copy, save);
+        MenuItem add = new MenuItem("Add to report");
+        add.setOnAction(e -> {
+            Object sink = view.getScene() == null ? null : view.getScene().getRoot().getProperties().get(REPORT_SINK);
+            if (sink instanceof BiConsumer<?, ?> consumer) {
+                @SuppressWarnings("unchecked")
+                BiConsumer<String, byte[]> addFigure = (BiConsumer<String, byte[]>) consumer;
+                addFigure.accept(name, png(view));
+            }
+        });
+        ContextMenu menu = new ContextMenu(copy, save, add);
         view.setOnContextMenuRequested(e -> menu.show(view, e.getScreenX(), e.getScreenY()));
     }
 
@@ -71,9 +86,18 @@ final class ViewExport {
 
     /** The view as a PNG at {@link #SCALE}, written atomically (FX thread: the snapshot must be taken there). */
     static void save(Node view, Path file) throws IOException {
+        org.dsvstudio.model.AtomicFiles.write(file, png(view));
+    }
+
+    /** The view as PNG bytes at {@link #SCALE} (FX thread). */
+    static byte[] png(Node view) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageIO.setUseCache(false);
-        ImageIO.write(SwingFXUtils.fromFXImage(snapshot(view, SCALE), null), "png", bytes);
-        org.dsvstudio.model.AtomicFiles.write(file, bytes.toByteArray());
+        try {
+            ImageIO.write(SwingFXUtils.fromFXImage(snapshot(view, SCALE), null), "png", bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // into a byte array: does not happen
+        }
+        return bytes.toByteArray();
     }
 }

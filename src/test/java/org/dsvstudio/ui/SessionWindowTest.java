@@ -124,9 +124,16 @@ class SessionWindowTest {
         java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
         assertEquals(Math.round(chart.getBoundsInParent().getWidth() * ViewExport.SCALE), image.getWidth(), 2.0);
 
+        // right-click → Add to report: the loss curves as shown go to the session's report
+        robot.rightClickOn(chart);
+        robot.clickOn("Add to report");
+        WindowTests.waitUntil(10, () -> window.session().figures().size() == 1);
+        assertEquals("loss curves", window.session().figures().get(0).title());
+
         Path html = onFx(robot, () -> window.session().export(dir.resolve("report.html"), Exports.Format.HTML,
                 GalleryFigure.Options.DEFAULT));
         String text = Files.readString(html);
+        assertTrue(text.contains("<figcaption>loss curves</figcaption>"), "the added figure is in the report");
         assertTrue(text.contains(first.plainTitle()) && text.contains(second.plainTitle()), "both runs reported");
         Path pdf = onFx(robot, () -> window.session().export(dir.resolve("report.pdf"), Exports.Format.PDF,
                 GalleryFigure.Options.DEFAULT));
