@@ -77,6 +77,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Option(names = "--dark", description = "Light text on a dark background.")
     boolean dark;
 
+    @Option(names = "--embed-model", description = "With --format dsv: put a copy of the model that made the runs into"
+            + " the session (found where the run's provenance says, checked by its SHA-256).")
+    boolean embedModel;
+
     @Option(names = "--title", description = "The report's title (default: the input's name).")
     String title;
 
@@ -135,6 +139,23 @@ public final class ExportCommand implements Callable<Integer> {
             throw new UserInputException("--" + e.getMessage().replace("the image size", "image-size"));
         }
         String name = title != null ? title : in.name();
+        if (f == Exports.Format.DSV && embedModel) {
+            var p = in.runs().get(0).provenance();
+            if (p == null || p.modelPath() == null) {
+                throw new UserInputException("--embed-model: the run does not say which model made it");
+            }
+            org.dsvstudio.session.SessionFile.ModelRef ref = in.model() != null ? in.model()
+                    : new org.dsvstudio.session.SessionFile.ModelRef(p.modelPath(), p.modelSha256(),
+                            in.runs().get(0).card());
+            org.dsvstudio.session.SessionFile.write(out, new org.dsvstudio.session.SessionFile.Session(ref,
+                    in.runs(), in.figures()), true);
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (dsv with the model, %,d bytes)%n", out,
+                    Files.size(out));
+            return 0;
+        }
+        if (embedModel) {
+            throw new UserInputException("--embed-model goes with --format dsv");
+        }
         byte[] bytes = Exports.render(f, figure, in.runs(), in.figures(), run - 1, options, scale, name);
         AtomicFiles.write(out, bytes);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%s, %,d bytes)%n", out, f.extension(), bytes.length);

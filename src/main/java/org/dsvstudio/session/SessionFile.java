@@ -52,10 +52,21 @@ public final class SessionFile {
     static final int MAX_RUNS = 1000;
     private static final Pattern RUN_ENTRY = Pattern.compile("runs/(\\d{1,4})/([A-Za-z0-9._\\-]{1,255})");
     private static final Pattern FIGURE_ENTRY = Pattern.compile("figures/\\d{1,4}\\.png");
+    /** A model's own files, flat: model.json, its weights, a .pt and its card. */
+    private static final Pattern MODEL_ENTRY = Pattern.compile("model/[A-Za-z0-9][A-Za-z0-9._\\-]{0,254}");
+    /** An embedded model larger than this is refused (a classifier of DSV Studio's sizes is far smaller). */
+    static final long MAX_MODEL_BYTES = 4L << 30;
     static final int MAX_FIGURES = 1000;
 
-    /** The model the session's runs were made with: where it was, its content hash, its card. */
-    public record ModelRef(String path, String sha256, ModelCard card) {
+    /**
+     * The model the session's runs were made with: where it was, its content hash, its card; {@code embedded} names
+     * its copy inside the session ({@code model/} for a model folder, {@code model/NAME.pt} for a file), or null.
+     */
+    public record ModelRef(String path, String sha256, ModelCard card, String embedded) {
+
+        public ModelRef(String path, String sha256, ModelCard card) {
+            this(path, sha256, card, null);
+        }
     }
 
     /** A figure the user added to the session's report (a view as it was shown: plane, path, saliency …). */
@@ -74,6 +85,15 @@ public final class SessionFile {
     }
 
     public static void write(Path file, Session session) throws IOException {
+        write(file, session, false);
+    }
+
+    /**
+     * Writes the session; with {@code embedModel}, a copy of the model its reference names (a folder's card and
+     * weights, or a .pt and its card) goes inside, so that whoever opens the file has the model too.
+     */
+    public static void write(Path file, Session session, boolean embedModel) throws IOException {
+        Map<String, Path> modelFiles = embedModel ? modelFiles(session.model()) : Map.of();
         AtomicFiles.write(file, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
                 ObjectNode root = RunJson.JSON.createObjectNode();
@@ -82,7 +102,18 @@ public final class SessionFile {
                 root.put("savedAt", java.time.Instant.now().toString());
                 root.put("app", org.dsvstudio.app.AppInfo.VERSION);
                 if (session.model() != null) {
-                    root.set("model", RunJson.JSON.valueToTree(session.model()));
+                    ModelRef ref = session.model();
+                    String embedded = modelFiles.isEmpty() ? null : Files.isDirectory(Path.of(ref.path())) ? "model/"
+                            : "model/" + Path.of(ref.path()).getFileName();
+                    root.set("model", RunJson.JSON.valueToTree(new ModelRef(ref.path(), ref.sha256(), ref.card(),
+                            embedded)));
+                }
+                for (Map.Entry<String, Path> m : modelFiles.entrySet()) {
+                    ZipEntry e = new ZipEntry(m.getKey());
+                    e.setTime(0);
+                    zip.putNextEntry(e);
+                    Files.copy(m.getValue(), zip);
+                    zip.closeEntry();
                 }
                 ArrayNode runs = root.putArray("runs");
                 for (int i = 0; i < session.runs().size(); i++) {
@@ -194,6 +225,81 @@ public final class SessionFile {
         }
     }
 
+    /** The files of the referenced model to embed, by entry name; checked against the reference's hash. */
+    private static Map<String, Path> modelFiles(ModelRef ref) throws IOException {
+        if (ref == null || ref.path() == null) {
+            throw new IOException("no model is open to put into the session");
+        }
+        Path model = Path.of(ref.path());
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        if (Files.isDirectory(model)) {
+            Path card = model.resolve(ModelCard.FILE_NAME);
+            files.put("model/" + ModelCard.FILE_NAME, card);
+            Path weights = org.dsvstudio.model.ModelLoader.weightsFile(model);
+            files.put("model/" + weights.getFileName(), weights);
+        } else {
+            files.put("model/" + model.getFileName(), model);
+            String stem = model.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            Path card = model.resolveSibling(stem + ".json");
+            if (Files.isRegularFile(card)) {
+                files.put("model/" + card.getFileName(), card);
+            }
+        }
+        long total = 0;
+        for (Map.Entry<String, Path> f : files.entrySet()) {
+            if (!MODEL_ENTRY.matcher(f.getKey()).matches()) {
+                throw new IOException("the model file name " + f.getValue().getFileName() + " cannot go into a session"
+                        + " (letters, digits, '.', '_' and '-' only)");
+            }
+            total += Files.size(f.getValue());
+        }
+        if (total > MAX_MODEL_BYTES) {
+            throw new IOException("the model is " + total + " bytes: too large to put into a session");
+        }
+        Path weights = Files.isDirectory(model) ? org.dsvstudio.model.ModelLoader.weightsFile(model) : model;
+        if (ref.sha256() != null && !ref.sha256().equals(org.dsvstudio.model.Hashing.sha256(weights))) {
+            throw new IOException("the model at " + model + " has changed since it was opened (its SHA-256 differs):"
+                    + " open it again before saving it into the session");
+        }
+        return files;
+    }
+
+    /**
+     * Unpacks the model a session carries into {@code target} (a new or empty folder) and returns what to open: the
+     * folder, or the .pt file inside it. Its content must have the reference's SHA-256; the model is still checked
+     * and run only in the compute process when it is opened.
+     *
+     * @throws DataFormatException when the session carries no model, or not the one it names
+     */
+    public static Path extractModel(Path file, Path target) throws IOException {
+        Session s = read(file);
+        ModelRef ref = s.model();
+        if (ref == null || ref.embedded() == null) {
+            throw new DataFormatException(file, "carries no model (save it with File → Save session with its model)");
+        }
+        Files.createDirectories(target);
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            long total = 0;
+            for (Map.Entry<String, ZipEntry> e : entries(zip, file).entrySet()) {
+                if (!e.getKey().startsWith("model/")) {
+                    continue;
+                }
+                byte[] bytes = bounded(zip, e.getValue(), MAX_MODEL_BYTES - total, file);
+                total += bytes.length;
+                AtomicFiles.write(target.resolve(e.getKey().substring("model/".length())), bytes);
+            }
+        }
+        Path opened = ref.embedded().equals("model/") ? target
+                : target.resolve(ref.embedded().substring("model/".length()));
+        Path weights = Files.isDirectory(opened) ? org.dsvstudio.model.ModelLoader.weightsFile(opened) : opened;
+        if (!Files.exists(weights) || (ref.sha256() != null
+                && !ref.sha256().equals(org.dsvstudio.model.Hashing.sha256(weights)))) {
+            throw new DataFormatException(file, "the model inside is not the one the session names (its SHA-256"
+                    + " differs)");
+        }
+        return opened;
+    }
+
     /** Every entry by name, after the checks that need no reading: names, count, declared sizes. */
     private static Map<String, ZipEntry> entries(ZipFile zip, Path file) throws DataFormatException {
         Map<String, ZipEntry> out = new HashMap<>();
@@ -214,9 +320,13 @@ public final class SessionFile {
             if (e.isDirectory() && name.equals("figures/")) {
                 continue;
             }
-            if (!(RUN_ENTRY.matcher(name).matches() || FIGURE_ENTRY.matcher(name).matches()) || name.contains("..")) {
+            if (e.isDirectory() && name.equals("model/")) {
+                continue;
+            }
+            if (!(RUN_ENTRY.matcher(name).matches() || FIGURE_ENTRY.matcher(name).matches()
+                    || MODEL_ENTRY.matcher(name).matches()) || name.contains("..")) {
                 throw new DataFormatException(file, "has an entry '" + printable(name) + "' outside session.json,"
-                        + " runs/N/ and figures/: refused (a session holds nothing else)");
+                        + " runs/N/, figures/ and model/: refused (a session holds nothing else)");
             }
             out.put(name, e);
         }

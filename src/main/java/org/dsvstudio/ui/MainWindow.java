@@ -295,6 +295,9 @@ public final class MainWindow {
         MenuItem save = item("Save session", "Ctrl+S", e -> saveSession(false));
         save.setId("menuSaveSession");
         MenuItem saveAs = item("Save session as…", "Ctrl+Shift+S", e -> saveSession(true));
+        MenuItem saveWithModel = new MenuItem("Save session with its model…");
+        saveWithModel.setOnAction(e -> saveSession(true, true));
+        saveWithModel.setId("menuSaveWithModel");
         MenuItem report = item("Export report or figure…", "Ctrl+R", e -> chooseExport());
         report.setId("menuExportReport");
         MenuItem quit = item("Quit", "Ctrl+Q", e -> {
@@ -312,7 +315,7 @@ public final class MainWindow {
         recover.setId("menuRecover");
         recover.setOnAction(e -> session.recoverable().stream().findFirst().ifPresent(session::recover));
         Menu file = new Menu("File", null, openFolder, openPt, openSession, recent, recover, new SeparatorMenuItem(),
-                save, saveAs, new SeparatorMenuItem(), attach, export, report, explainImage, new SeparatorMenuItem(),
+                save, saveAs, saveWithModel, new SeparatorMenuItem(), attach, export, report, explainImage, new SeparatorMenuItem(),
                 quit);
         // what a crash left is looked for when the menu opens, so the item is live only when there is something
         file.setOnShowing(e -> recover.setDisable(session.recoverable().isEmpty()));
@@ -520,6 +523,10 @@ public final class MainWindow {
     }
 
     private void saveSession(boolean ask) {
+        saveSession(ask, false);
+    }
+
+    private void saveSession(boolean ask, boolean embedModel) {
         Path current = session.fileProperty().get();
         if (!ask && current != null) {
             session.save(current);
@@ -531,7 +538,8 @@ public final class MainWindow {
         chooser.setInitialFileName(current != null ? current.getFileName().toString() : "session.dsv");
         File f = chooser.showSaveDialog(stage);
         if (f != null) {
-            session.save(f.toPath()).thenAccept(saved -> javafx.application.Platform.runLater(() -> model.remember(saved)));
+            session.save(f.toPath(), embedModel).thenAccept(saved -> javafx.application.Platform.runLater(
+                    () -> model.remember(saved)));
         }
     }
 

@@ -9,6 +9,7 @@ import org.dsvstudio.model.Hashing;
 import org.dsvstudio.model.ModelLoader;
 import org.dsvstudio.report.Exports;
 import org.dsvstudio.report.GalleryFigure;
+import org.dsvstudio.session.Autosave;
 import org.dsvstudio.session.RunFolder;
 import org.dsvstudio.session.SavedRun;
 import org.dsvstudio.session.SessionFile;
@@ -148,6 +149,11 @@ public final class SessionViewModel {
 
     /** Saves every finished run (and the open model's reference) into {@code target}, replacing it atomically. */
     public CompletableFuture<Path> save(Path target) {
+        return save(target, false);
+    }
+
+    /** Saves as {@link #save(Path)}; with {@code embedModel}, a copy of the open model goes into the file too. */
+    public CompletableFuture<Path> save(Path target, boolean embedModel) {
         Path to = target.toString().endsWith(SessionFile.EXTENSION) ? target
                 : target.resolveSibling(target.getFileName() + SessionFile.EXTENSION);
         List<SavedRun> runs = main.jobs().withResults().stream().map(JobViewModel::toSavedRun).toList();
@@ -156,7 +162,7 @@ public final class SessionViewModel {
         main.statusProperty().set("Saving the session to " + to.getFileName() + "…");
         return CompletableFuture.supplyAsync(() -> {
             try {
-                SessionFile.write(to, new SessionFile.Session(model, runs, added));
+                SessionFile.write(to, new SessionFile.Session(model, runs, added), embedModel);
                 return to;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e.getMessage(), e);
@@ -182,7 +188,15 @@ public final class SessionViewModel {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 SessionFile.Session s = SessionFile.read(source);
-                return new Opened(s, modelState(s.model()));
+                String problem = modelState(s.model());
+                if (problem != null && s.model().embedded() != null) {
+                    // the model travelled with the session: its own copy, checked by hash, opened from a private folder
+                    Path copy = Autosave.defaultDir().resolveSibling("models").resolve(s.model().sha256() == null
+                            ? "unknown" : s.model().sha256());
+                    Path open = SessionFile.extractModel(source, copy);
+                    return new Opened(s, null, open);
+                }
+                return new Opened(s, problem, problem == null && s.model() != null ? Path.of(s.model().path()) : null);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e.getMessage(), e);
             }
@@ -201,8 +215,11 @@ public final class SessionViewModel {
             main.statusProperty().set("Opened " + s.runs().size() + " run(s) from " + source.getFileName());
             if (opened.modelProblem() != null) {
                 onError.accept("The session's model is not the same", opened.modelProblem());
-            } else if (s.model() != null && !isLoaded(s.model().sha256())) {
-                main.open(Path.of(s.model().path()));
+            } else if (opened.modelToOpen() != null && !isLoaded(s.model().sha256())) {
+                if (!opened.modelToOpen().equals(Path.of(s.model().path()))) {
+                    main.noticeProperty().set("Opening the model the session carries (" + s.model().card().name() + ")");
+                }
+                main.open(opened.modelToOpen());
             }
         })).thenApply(Opened::session);
     }
@@ -261,7 +278,7 @@ public final class SessionViewModel {
         }));
     }
 
-    private record Opened(SessionFile.Session session, String modelProblem) {
+    private record Opened(SessionFile.Session session, String modelProblem, Path modelToOpen) {
     }
 
     /** Null when the session's model is there unchanged (or it names none), else what is wrong, for the user. */

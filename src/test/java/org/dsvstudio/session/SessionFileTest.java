@@ -133,12 +133,12 @@ class SessionFileTest {
             sessionJson = z.getInputStream(z.getEntry("session.json")).readAllBytes();
         }
         Path escape = zip("escape.dsv", "session.json", sessionJson, "../../evil.sh", "#!/bin/sh".getBytes());
-        assertEquals(escape + ": has an entry '../../evil.sh' outside session.json, runs/N/ and figures/: refused"
+        assertEquals(escape + ": has an entry '../../evil.sh' outside session.json, runs/N/, figures/ and model/: refused"
                 + " (a session holds nothing else)", message(escape));
         Path absolute = zip("absolute.dsv", "session.json", sessionJson, "/etc/passwd", new byte[1]);
         assertTrue(message(absolute).contains("has an entry '/etc/passwd' outside"), message(absolute));
         Path climb = zip("climb.dsv", "session.json", sessionJson, "runs/1/../../x", new byte[1]);
-        assertTrue(message(climb).contains("outside session.json, runs/N/ and figures/"), message(climb));
+        assertTrue(message(climb).contains("outside session.json, runs/N/, figures/ and model/"), message(climb));
 
         String newer = new String(sessionJson, StandardCharsets.UTF_8).replace("\"version\" : 1", "\"version\" : 2");
         Path future = zip("future.dsv", "session.json", newer.getBytes(StandardCharsets.UTF_8));

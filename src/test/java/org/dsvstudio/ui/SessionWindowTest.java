@@ -160,6 +160,35 @@ class SessionWindowTest {
         WindowTests.waitUntil(10, () -> window.session().fileProperty().get() == null);
     }
 
+    /** A session saved with its model opens that model where the original is gone. */
+    @Test
+    void aSessionWithItsModelOpensTheCarriedModelWhenTheOriginalIsGone(FxRobot robot) throws Exception {
+        MainViewModel vm = ready(robot);
+        JobViewModel job = run(robot, vm, 5);
+        Path elsewhere = dir.resolve("moved model");
+        Files.createDirectories(elsewhere);
+        Path sample = TestSupport.sampleModel("convnet-fashion");
+        for (String f : List.of("model.json", "weights.params")) {
+            Files.copy(sample.resolve(f), elsewhere.resolve(f));
+        }
+        SavedRun[] saved = new SavedRun[1];
+        robot.interact(() -> saved[0] = job.toSavedRun());
+        Path file = dir.resolve("carried.dsv");
+        SessionFile.write(file, new SessionFile.Session(new SessionFile.ModelRef(elsewhere.toString(),
+                vm.loadedProperty().get().sha256(), saved[0].card()), List.of(saved[0])), true);
+        for (String f : List.of("model.json", "weights.params")) {
+            Files.delete(elsewhere.resolve(f));
+        }
+        robot.interact(() -> vm.open(TestSupport.sampleModel("convnet-mnist")));
+        WindowTests.waitUntil(60, () -> "convnet-mnist".equals(vm.loadedProperty().get().card().name()));
+        onFx(robot, () -> window.session().open(file));
+        WindowTests.waitUntil(60, () -> "convnet-fashion".equals(vm.loadedProperty().get().card().name()));
+        assertTrue(vm.loadedProperty().get().path().toString().contains("models"), vm.loadedProperty().get().path()
+                .toString());
+        JobViewModel restored = vm.jobs().jobs().get(vm.jobs().jobs().size() - 1);
+        WindowTests.waitUntil(10, () -> restored.model().generation() == vm.loadedProperty().get().generation());
+    }
+
     @Test
     void aSessionWhoseModelChangedOpensWithAWarningAndEveryResult(FxRobot robot) throws Exception {
         MainViewModel vm = ready(robot);
