@@ -96,8 +96,18 @@ public final class BoundaryTab extends BorderPane {
 
     BoundaryTab(MainViewModel main, BiConsumer<String, String> onError) {
         ViewExport.install(planeView, "decision plane", onError);
-        ViewExport.install(pathChart, "decision path", onError);
-        ViewExport.install(histogram, "margins histogram", onError);
+        ViewExport.install(pathChart, "decision path", onError, () -> {
+            BoundaryViewModel b = main.boundary();
+            org.dsvstudio.explain.DecisionPath.Result r = b.pathProperty().get();
+            return r == null || b.card() == null ? null : org.dsvstudio.report.ChartFigures.path(r.t(),
+                    r.probabilities(), b.card().classNames(), r.crossings().stream()
+                            .mapToDouble(org.dsvstudio.explain.DecisionPath.Crossing::t).toArray(),
+                    "Class probabilities from P to Q");
+        });
+        ViewExport.install(histogram, "margins histogram", onError, () -> {
+            BoundaryViewModel.MarginComparison m = main.boundary().comparisonProperty().get();
+            return m == null ? null : org.dsvstudio.report.ChartFigures.margins(m.dsv(), m.real(), m.realSource());
+        });
         this.main = main;
         this.vm = main.boundary();
         this.onError = onError;

@@ -1,5 +1,7 @@
 package org.dsvstudio.ui;
 
+import java.util.function.BiConsumer;
+
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -29,9 +31,18 @@ public final class CompareTab extends ScrollPane {
     private final ConfusionHeatMap forward = new ConfusionHeatMap();
     private final ConfusionHeatMap reverse = new ConfusionHeatMap();
 
+    private static org.dsvstudio.report.Figure confusion(CompareViewModel vm, boolean forwards) {
+        org.dsvstudio.app.ModelComparison.Result r = vm.resultProperty().get();
+        org.dsvstudio.app.ModelComparison.Direction d = r == null ? null : forwards ? r.forward() : r.reverse();
+        return d == null ? null : org.dsvstudio.report.ChartFigures.confusion(d.confusion(), d.classNames(),
+                d.classifier() + " on the DSVs of " + d.dsvModel());
+    }
+
     public CompareTab(MainViewModel main) {
-        ViewExport.install(forward, "comparison matrix");
-        ViewExport.install(reverse, "reverse comparison matrix");
+        BiConsumer<String, String> onError = (title, message) -> org.controlsfx.control.Notifications.create()
+                .title(title).text(message).showError();
+        ViewExport.install(forward, "comparison matrix", onError, () -> confusion(main.compare(), true));
+        ViewExport.install(reverse, "reverse comparison matrix", onError, () -> confusion(main.compare(), false));
         this.main = main;
         this.vm = main.compare();
         setId("compareTab");

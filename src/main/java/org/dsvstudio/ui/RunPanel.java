@@ -42,7 +42,12 @@ public final class RunPanel extends VBox {
 
     public RunPanel(MainViewModel model) {
         super(12);
-        ViewExport.install(lossChart, "loss curves");
+        ViewExport.install(lossChart, "loss curves", (title, message) -> org.controlsfx.control.Notifications.create()
+                .title(title).text(message).showError(), () -> {
+                    JobViewModel job = model.jobs().selectedProperty().get();
+                    org.dsvstudio.kkt.KktResult r = job == null ? null : job.resultProperty().get();
+                    return r == null ? null : org.dsvstudio.report.LossFigure.of(r, false);
+                });
         ViewExport.install(histogram, "lambda histogram");
         this.model = model;
         setPadding(new Insets(16));

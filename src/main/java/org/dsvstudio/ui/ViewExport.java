@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -43,6 +44,15 @@ final class ViewExport {
     }
 
     static void install(Node view, String name, BiConsumer<String, String> onError) {
+        install(view, name, onError, null);
+    }
+
+    /**
+     * With {@code vector}: the view drawn again from its numbers as a figure (null while it shows nothing), which
+     * adds *Save as SVG…* and *Save as PDF…*: text and lines stay vectors.
+     */
+    static void install(Node view, String name, BiConsumer<String, String> onError,
+            java.util.function.Supplier<org.dsvstudio.report.Figure> vector) {
         MenuItem copy = new MenuItem("Copy image");
         copy.setOnAction(e -> {
             ClipboardContent content = new ClipboardContent();
@@ -74,6 +84,33 @@ final class ViewExport {
             }
         });
         ContextMenu menu = new ContextMenu(copy, save, add);
+        if (vector != null) {
+            for (String kind : List.of("SVG", "PDF")) {
+                MenuItem item = new MenuItem("Save as " + kind + "…");
+                item.setOnAction(e -> {
+                    org.dsvstudio.report.Figure figure = vector.get();
+                    if (figure == null) {
+                        onError.accept("Nothing to save", "The " + name + " shows nothing yet.");
+                        return;
+                    }
+                    FileChooser chooser = new FileChooser();
+                    chooser.setTitle("Save the " + name + " as " + kind + " (vector text and lines)");
+                    String ext = kind.toLowerCase(java.util.Locale.ROOT);
+                    chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(kind, "*." + ext));
+                    chooser.setInitialFileName(name.replaceAll("[^A-Za-z0-9-]+", "-") + "." + ext);
+                    File f = chooser.showSaveDialog(view.getScene() == null ? null : view.getScene().getWindow());
+                    if (f != null) {
+                        try {
+                            saveVector(figure, f.toPath(), kind);
+                        } catch (IOException ex) {
+                            onError.accept("Could not save the " + name, "could not write " + f + ": "
+                                    + ex.getMessage());
+                        }
+                    }
+                });
+                menu.getItems().add(item);
+            }
+        }
         view.setOnContextMenuRequested(e -> menu.show(view, e.getScreenX(), e.getScreenY()));
     }
 
@@ -87,6 +124,15 @@ final class ViewExport {
     /** The view as a PNG at {@link #SCALE}, written atomically (FX thread: the snapshot must be taken there). */
     static void save(Node view, Path file) throws IOException {
         org.dsvstudio.model.AtomicFiles.write(file, png(view));
+    }
+
+    /** A figure as SVG or PDF, written atomically. */
+    static void saveVector(org.dsvstudio.report.Figure figure, Path file, String kind) throws IOException {
+        byte[] bytes = kind.equals("SVG")
+                ? ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + figure.toSvg()).getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8)
+                : org.dsvstudio.report.PdfReport.of(List.of(figure));
+        org.dsvstudio.model.AtomicFiles.write(file, bytes);
     }
 
     /** The view as PNG bytes at {@link #SCALE} (FX thread). */
