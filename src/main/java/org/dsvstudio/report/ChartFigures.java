@@ -116,7 +116,7 @@ public final class ChartFigures {
             labelW = Math.max(labelW, Figure.textWidth(n, 10, false));
         }
         double left = 20 + labelW + 8;
-        double top = 48 + labelW * 0.75;
+        double top = 56;
         List<Figure.Op> ops = new ArrayList<>();
         ops.add(new Figure.Text(20, 22, title, 12, true, TEXT));
         int max = 1;
@@ -148,9 +148,11 @@ public final class ChartFigures {
             String shortName = name.length() <= 4 ? name : name.substring(0, 3) + "…";
             ops.add(new Figure.Text(left + j * cell + 2, top - 6, shortName, 9, false, MUTED));
         }
-        ops.add(new Figure.Text(left, top + k * cell + 18, "rows: the DSVs' classes · columns: the other model's"
-                + " answer (green: agrees)", 9.5, false, MUTED));
-        return new Figure(Math.max(left + k * cell + 20, 420), top + k * cell + 32, 0xffffff, ops);
+        String key = "rows: the DSVs' classes · columns: the other model's answer (green: agrees)";
+        ops.add(new Figure.Text(20, top + k * cell + 18, key, 9.5, false, MUTED));
+        double width = Math.max(left + k * cell, Math.max(20 + Figure.textWidth(key, 9.5, false),
+                20 + Figure.textWidth(title, 12, true))) + 20;
+        return new Figure(width, top + k * cell + 32, 0xffffff, ops);
     }
 
     private static void axes(List<Figure.Op> ops, double left, double top, double w, double h, String xLabel,
