@@ -73,11 +73,33 @@ public final class SessionFile {
     public record Figure(String title, byte[] png) {
     }
 
+    /** An image placed in one of the Boundaries tab's slots (0–2: the plane's A, B, C; 3–4: the path's P, Q). */
+    public record Anchor(int slot, String label, float[] image01) {
+    }
+
+    /**
+     * The Explain tab's settings and the image it explains (a DSV's pixels, or a file's path), so that a reopened
+     * session explains the same way.
+     */
+    public record ExplainState(String method, int classA, int classB, org.dsvstudio.app.Saliency.Settings settings,
+            String sourceTitle, float[] sourceImage01, String sourceFile) {
+    }
+
+    /** What the views were showing: boundary anchors and explain settings (either may be absent). */
+    public record Views(List<Anchor> anchors, ExplainState explain) {
+
+        public static final Views NONE = new Views(List.of(), null);
+    }
+
     /** What a session holds. */
-    public record Session(ModelRef model, List<SavedRun> runs, List<Figure> figures) {
+    public record Session(ModelRef model, List<SavedRun> runs, List<Figure> figures, Views views) {
 
         public Session(ModelRef model, List<SavedRun> runs) {
-            this(model, runs, List.of());
+            this(model, runs, List.of(), Views.NONE);
+        }
+
+        public Session(ModelRef model, List<SavedRun> runs, List<Figure> figures) {
+            this(model, runs, figures, Views.NONE);
         }
     }
 
@@ -131,6 +153,10 @@ public final class SessionFile {
                     tree.put("images", "images.f32");
                     put(zip, folder + "dsvs.json", RunJson.JSON.writeValueAsBytes(tree));
                     put(zip, folder + "images.f32", floats(run));
+                }
+                if (session.views() != null && (!session.views().anchors().isEmpty()
+                        || session.views().explain() != null)) {
+                    root.set("views", RunJson.JSON.valueToTree(session.views()));
                 }
                 ArrayNode figures = root.putArray("figures");
                 for (int i = 0; i < session.figures().size(); i++) {
@@ -218,7 +244,17 @@ public final class SessionFile {
                 }
                 figures.add(new Figure(f.path("title").asText("figure"), png));
             }
-            return new Session(model, List.copyOf(runs), List.copyOf(figures));
+            Views views = Views.NONE;
+            if (root.hasNonNull("views")) {
+                try {
+                    views = RunJson.JSON.treeToValue(root.get("views"), Views.class);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                    throw new DataFormatException(file, "its view settings cannot be read: " + e.getMessage(), e);
+                }
+                views = new Views(views.anchors() == null ? List.of() : views.anchors().stream()
+                        .filter(a -> a.slot() >= 0 && a.slot() <= 4 && a.image01() != null).toList(), views.explain());
+            }
+            return new Session(model, List.copyOf(runs), List.copyOf(figures), views);
         } catch (ZipException e) {
             throw new DataFormatException(file, "not a DSV Studio session (not a readable zip: " + e.getMessage() + ")",
                     e);

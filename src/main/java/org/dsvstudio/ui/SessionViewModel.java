@@ -83,9 +83,10 @@ public final class SessionViewModel {
         List<SavedRun> runs = main.jobs().withResults().stream().map(JobViewModel::toSavedRun).toList();
         SessionFile.ModelRef model = modelRef();
         List<SessionFile.Figure> added = List.copyOf(figures);
+        SessionFile.Views shown = views();
         io.execute(() -> {
             try {
-                autosave.save(new SessionFile.Session(model, runs, added));
+                autosave.save(new SessionFile.Session(model, runs, added, shown));
             } catch (java.io.IOException | RuntimeException e) {
                 System.err.println("dsv-studio: autosave failed: " + e.getMessage());
             }
@@ -137,6 +138,60 @@ public final class SessionViewModel {
         file.set(null);
     }
 
+    /** What the Boundaries and Explain tabs show, to be saved with the session (FX thread). */
+    private SessionFile.Views views() {
+        BoundaryViewModel b = main.boundary();
+        List<SessionFile.Anchor> anchors = new java.util.ArrayList<>();
+        for (int i = BoundaryViewModel.A; i <= BoundaryViewModel.PATH_END; i++) {
+            BoundaryViewModel.BoundaryImage image = b.slot(i).get();
+            if (image != null) {
+                anchors.add(new SessionFile.Anchor(i, image.label(), image.image01()));
+            }
+        }
+        ExplainViewModel e = main.explain();
+        org.dsvstudio.app.Saliency.Source source = e.sourceProperty().get();
+        SessionFile.ExplainState explain = new SessionFile.ExplainState(e.methodProperty().get().name(),
+                e.classAProperty().get(), e.classBProperty().get(), e.settingsProperty().get(),
+                source == null ? null : source.title(), source == null ? null : source.image01(),
+                source == null || source.file() == null ? null : source.file().toString());
+        return new SessionFile.Views(anchors, explain);
+    }
+
+    /** Puts the saved views back: anchors into their slots, the explain settings and image (FX thread). */
+    private void restore(SessionFile.Views views, SessionFile.ModelRef ref) {
+        if (views == null) {
+            return;
+        }
+        Workbench.ModelSummary loaded = main.loadedProperty().get();
+        // the images belong to the session's model: bound to it when it is the one open, else to whatever opens next
+        long generation = ref != null && loaded != null && ref.sha256() != null && ref.sha256().equals(loaded.sha256())
+                ? loaded.generation() : -1;
+        for (SessionFile.Anchor a : views.anchors()) {
+            main.boundary().setSlot(a.slot(), new BoundaryViewModel.BoundaryImage(a.label(), a.image01(), generation));
+        }
+        SessionFile.ExplainState x = views.explain();
+        if (x == null) {
+            return;
+        }
+        ExplainViewModel e = main.explain();
+        try {
+            e.methodProperty().set(org.dsvstudio.app.Saliency.Method.valueOf(x.method()));
+        } catch (IllegalArgumentException | NullPointerException unknown) {
+            // a method this version does not have: keep the current one
+        }
+        if (x.settings() != null) {
+            e.settingsProperty().set(x.settings());
+        }
+        e.classAProperty().set(x.classA());
+        e.classBProperty().set(x.classB());
+        if (x.sourceImage01() != null && ref != null) {
+            e.sourceProperty().set(new org.dsvstudio.app.Saliency.Source(x.sourceTitle(), null, x.sourceImage01(),
+                    ref.card()));
+        } else if (x.sourceFile() != null && Files.isRegularFile(Path.of(x.sourceFile()))) {
+            e.sourceProperty().set(org.dsvstudio.app.Saliency.Source.file(Path.of(x.sourceFile())));
+        }
+    }
+
     private SessionFile.ModelRef modelRef() {
         Workbench.ModelSummary m = main.loadedProperty().get();
         return m == null ? null : new SessionFile.ModelRef(m.path().toString(), m.sha256(), m.card());
@@ -159,10 +214,11 @@ public final class SessionViewModel {
         List<SavedRun> runs = main.jobs().withResults().stream().map(JobViewModel::toSavedRun).toList();
         SessionFile.ModelRef model = modelRef();
         List<SessionFile.Figure> added = List.copyOf(figures);
+        SessionFile.Views shown = views();
         main.statusProperty().set("Saving the session to " + to.getFileName() + "…");
         return CompletableFuture.supplyAsync(() -> {
             try {
-                SessionFile.write(to, new SessionFile.Session(model, runs, added), embedModel);
+                SessionFile.write(to, new SessionFile.Session(model, runs, added, shown), embedModel);
                 return to;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e.getMessage(), e);
@@ -211,6 +267,7 @@ public final class SessionViewModel {
                 main.jobs().restore(run, summaryFor(run, s.model()));
             }
             figures.addAll(s.figures());
+            restore(s.views(), s.model());
             file.set(source);
             main.statusProperty().set("Opened " + s.runs().size() + " run(s) from " + source.getFileName());
             if (opened.modelProblem() != null) {

@@ -84,8 +84,22 @@ class SessionWindowTest {
         MainViewModel vm = ready(robot);
         JobViewModel first = run(robot, vm, 1);
         JobViewModel second = run(robot, vm, 2);
+        // what the views show goes with the session: an anchor of the plane and the explain settings
+        Candidate anchor = second.resultProperty().get().candidates().get(2);
+        org.dsvstudio.app.Saliency.Settings settings = new org.dsvstudio.app.Saliency.Settings(
+                org.dsvstudio.explain.Baseline.Kind.BLURRED, 48, 8, 0.2, 5, 3, null);
+        robot.interact(() -> {
+            vm.boundary().setSlot(BoundaryViewModel.B, BoundaryViewModel.ofCandidate(second, anchor));
+            vm.explain().methodProperty().set(org.dsvstudio.app.Saliency.Method.SMOOTHGRAD);
+            vm.explain().settingsProperty().set(settings);
+        });
         Path file = dir.resolve("my session.dsv");
         assertEquals(file, onFx(robot, () -> window.session().save(file)));
+        robot.interact(() -> {
+            vm.boundary().setSlot(BoundaryViewModel.B, null);
+            vm.explain().methodProperty().set(org.dsvstudio.app.Saliency.Method.GRADIENT);
+            vm.explain().settingsProperty().set(org.dsvstudio.app.Saliency.Settings.defaults());
+        });
         assertEquals(2, SessionFile.read(file).runs().size());
 
         robot.interact(() -> vm.jobs().clearFinished());
@@ -106,6 +120,12 @@ class SessionWindowTest {
             assertEquals(a.get(i).lambda(), b.get(i).lambda());
         }
         assertEquals(first.resultProperty().get().seed(), vm.jobs().jobs().get(0).resultProperty().get().seed());
+        BoundaryViewModel.BoundaryImage placed = vm.boundary().slot(BoundaryViewModel.B).get();
+        assertEquals("DSV #" + anchor.index() + " · " + second.card().classNames().get(anchor.targetClass()),
+                placed.label());
+        assertArrayEquals(anchor.image01(), placed.image01());
+        assertEquals(org.dsvstudio.app.Saliency.Method.SMOOTHGRAD, vm.explain().methodProperty().get());
+        assertEquals(settings, vm.explain().settingsProperty().get());
         robot.clickOn("#tabGallery");
         WindowTests.screenshot(robot, "session-reopened.png");
 
