@@ -16,7 +16,7 @@ import java.util.concurrent.CancellationException;
         subcommands = {InfoCommand.class, TrainCommand.class, EvaluateCommand.class, BenchmarkCommand.class,
                 GenerateCommand.class, KktCheckCommand.class, SoakCommand.class, ExplainCommand.class,
                 BoundaryCommand.class, DistillCommand.class, FaithfulnessCommand.class, LegibilityCommand.class,
-                ExportCommand.class,
+                ExportCommand.class, ToyCommand.class,
                 WorkerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class DsvCli implements Runnable {

@@ -24,13 +24,16 @@ public final class Architectures {
 
     /** Names accepted by {@code train --arch}. */
     public static final List<String> NAMES = List.of("convnet", "convnet-bn", "resnet8", "resnet20", "resnet18", "vgg",
-            "mlp", "linear");
+            "mlp", "linear", "toy-mlp");
 
-    /** Architectures whose card carries a width (the ConvNets). */
+    /** Architectures whose card carries a width (the ConvNets, and the toy MLP's hidden units). */
     public static boolean hasWidth(String architecture) {
         String arch = architecture.toLowerCase(Locale.ROOT);
-        return arch.equals("convnet") || arch.equals("convnet-bn");
+        return arch.equals("convnet") || arch.equals("convnet-bn") || arch.equals("toy-mlp");
     }
+
+    /** Hidden units of each of the toy MLP's two layers when the card names none. */
+    public static final int DEFAULT_TOY_WIDTH = 32;
 
     public static final int DEFAULT_CONVNET_WIDTH = 64;
 
@@ -57,6 +60,8 @@ public final class Architectures {
                 return resNet18(numClasses);
             case "linear":
                 return linear(numClasses);
+            case "toy-mlp":
+                return toyMlp(width == null ? DEFAULT_TOY_WIDTH : width, numClasses);
             default:
                 throw new IllegalArgumentException(
                         "unknown architecture '" + architecture + "' (choose one of " + NAMES + ")");
@@ -103,6 +108,7 @@ public final class Architectures {
             }
             case "mlp":
             case "linear":
+            case "toy-mlp":
                 return layers;
             default:
                 throw new IllegalArgumentException(
@@ -155,6 +161,14 @@ public final class Architectures {
         return new SequentialBlock().add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(256).build()).add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(256).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(numClasses).build());
+    }
+
+    /** The Teach tab's network on 2-D points: two hidden ReLU layers of {@code width} units. */
+    public static Block toyMlp(int width, int numClasses) {
+        return new SequentialBlock().add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(width).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(width).build()).add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(numClasses).build());
     }
 

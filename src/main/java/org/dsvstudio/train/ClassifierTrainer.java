@@ -47,7 +47,8 @@ public final class ClassifierTrainer {
     public static ModelCard freshCard(TrainConfig config, ImageDataset train, String name, String dataName) {
         double[][] stats = train.channelMeanStd();
         return new ModelCard(name, config.architecture(), Architectures.hasWidth(config.architecture())
-                ? (config.width() == null ? Architectures.DEFAULT_CONVNET_WIDTH : config.width()) : null,
+                ? (config.width() != null ? config.width() : config.architecture().equalsIgnoreCase("toy-mlp")
+                        ? Architectures.DEFAULT_TOY_WIDTH : Architectures.DEFAULT_CONVNET_WIDTH) : null,
                 BuiltinClassifier.WEIGHTS_FILE, new int[] {train.channels(), train.height(), train.width()},
                 train.classNames(), round4(stats[0]), round4(stats[1]), dataName, null, null, null, null, null)
                 .validate();
