@@ -53,6 +53,7 @@ public final class Workbench implements AutoCloseable {
     private final BoundaryService boundaries;
     private final ExplainService explanations;
     private final CompareService comparison;
+    private final TeachService teach;
 
     public Workbench(DeviceChoice deviceChoice) {
         this(deviceChoice, WorkerLaunch.Settings.defaults(deviceChoice));
@@ -66,6 +67,7 @@ public final class Workbench implements AutoCloseable {
         boundaries = new BoundaryService(calls, models);
         explanations = new ExplainService(calls, models);
         comparison = new CompareService(calls, models);
+        teach = new TeachService(calls, models);
     }
 
     /** Opening and checking models; the open model; the worker. */
@@ -96,6 +98,11 @@ public final class Workbench implements AutoCloseable {
     /** A second model and the comparison of DSVs. */
     public CompareService comparison() {
         return comparison;
+    }
+
+    /** The Teach tab's 2-D experiment. */
+    public TeachService teach() {
+        return teach;
     }
 
     /** Ends the worker, and with it the models it holds. */

@@ -112,10 +112,16 @@ public final class Playground {
 
     /** Trains the network (caller closes it). */
     public static BuiltinClassifier trainNet(ToyData data, Settings s, Device device, BooleanSupplier cancelled) {
+        return trainNet(data, s, device, p -> { }, cancelled);
+    }
+
+    /** Trains the network, reporting its progress (caller closes it). */
+    public static BuiltinClassifier trainNet(ToyData data, Settings s, Device device,
+            Consumer<org.dsvstudio.train.TrainProgress> progress, BooleanSupplier cancelled) {
         ImageDataset train = data.toImageDataset();
         TrainConfig config = trainConfig(s);
         ModelCard card = ClassifierTrainer.freshCard(config, train, "teach-" + s.architecture(), data.name());
-        return new ClassifierTrainer(config, p -> { }, cancelled, 1000).train(train, card, device);
+        return new ClassifierTrainer(config, progress, cancelled, 20).train(train, card, device);
     }
 
     /**

@@ -322,6 +322,16 @@ public final class MainViewModel {
         return explain;
     }
 
+    private TeachViewModel teach;
+
+    /** The Teach tab's state: an SVM beside a network on 2-D data (made on first use). */
+    public TeachViewModel teach() {
+        if (teach == null) {
+            teach = new TeachViewModel(workbench);
+        }
+        return teach;
+    }
+
     // ---- Class mixing / editing and model comparison ----
 
     private MixEditViewModel mixEdit;

@@ -116,7 +116,8 @@ public final class MainWindow {
                 new TabSpec("Gallery", "tabGallery", "Ctrl+3", gallery),
                 new TabSpec("Boundaries", "tabBoundaries", "Ctrl+B", new BoundaryTab(model, this::notifyError)),
                 new TabSpec("Explain", "tabExplain", null, explainTab),
-                new TabSpec("Compare", "tabCompare", null, new CompareTab(model)));
+                new TabSpec("Compare", "tabCompare", null, new CompareTab(model)),
+                new TabSpec("Teach", "tabTeach", "Ctrl+L", new TeachTab(model.teach())));
         for (TabSpec spec : specs) {
             Tab tab = new Tab(spec.title(), spec.content());
             tab.setId(spec.id());

@@ -45,6 +45,7 @@ public final class Protocol {
     public static final String OPEN_SECOND = "open-second";
     public static final String COMPARE = "compare";
     public static final String JUDGE = "judge";
+    public static final String TEACH = "teach";
     public static final String CANCEL = "cancel";
     public static final String PING = "ping";
     public static final String SHUTDOWN = "shutdown";

@@ -93,6 +93,11 @@ public final class WorkerServer {
      * Judge a run's kept DSVs (pixels in [0,1], the run's model's shape) with independent models, beside real test
      * images of {@code data} (null: the first judge's data set under ./data).
      */
+    /** The Teach tab's experiment: 2-D data and its settings (the model is trained in the worker, not opened). */
+    public record TeachRequest(org.dsvstudio.teach.ToyData data, org.dsvstudio.teach.Playground.Settings settings,
+            int gridResolution) {
+    }
+
     public record JudgeRequest(String run, String model, List<float[]> images01, int[] classes,
             List<String> classNames, int channels, int height, int width, List<Path> judges, Path data,
             int realPerClass) {
@@ -150,7 +155,8 @@ public final class WorkerServer {
                     }
                 }
                 case Protocol.OPEN, Protocol.PROBE, Protocol.GENERATE, Protocol.PLANE, Protocol.PATH, Protocol.MARGINS,
-                        Protocol.PREPARE_EXPLAIN, Protocol.EXPLAIN, Protocol.OPEN_SECOND, Protocol.COMPARE, Protocol.JUDGE -> {
+                        Protocol.PREPARE_EXPLAIN, Protocol.EXPLAIN, Protocol.OPEN_SECOND, Protocol.COMPARE, Protocol.JUDGE,
+                        Protocol.TEACH -> {
                     AtomicBoolean cancel = new AtomicBoolean();
                     cancels.put(m.id(), cancel);
                     ComputeThread.get().submit(() -> {
@@ -184,6 +190,10 @@ public final class WorkerServer {
                 case Protocol.OPEN_SECOND -> openSecond(Protocol.body(m, OpenRequest.class));
                 case Protocol.COMPARE -> compare(Protocol.body(m, CompareRequest.class));
                 case Protocol.JUDGE -> judge(Protocol.body(m, JudgeRequest.class));
+                case Protocol.TEACH -> org.dsvstudio.teach.Lesson.run(Protocol.body(m, TeachRequest.class).data(),
+                        Protocol.body(m, TeachRequest.class).settings(), Protocol.body(m, TeachRequest.class)
+                                .gridResolution(), DjlEngine.start(device).device(),
+                        frame -> send(Protocol.message(m.id(), Protocol.PROGRESS, frame)), stop(cancel));
                 default -> throw new IllegalStateException(m.kind());
             };
             send(Protocol.message(m.id(), Protocol.RESULT, result));

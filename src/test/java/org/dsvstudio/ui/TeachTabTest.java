@@ -1,0 +1,84 @@
+package org.dsvstudio.ui;
+
+import javafx.scene.canvas.Canvas;
+import javafx.scene.control.Label;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Teach tab under TestFX: a run on moons changes the network's canvas and fills the read-outs; the lesson walks. */
+@ExtendWith(ApplicationExtension.class)
+class TeachTabTest {
+
+    private static final String PREFS_NODE = "org/dsvstudio/test-ui-teach";
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        window = WindowTests.open(stage, PREFS_NODE);
+    }
+
+    @AfterAll
+    static void forgetPreferences() throws Exception {
+        WindowTests.forget(PREFS_NODE);
+    }
+
+    private static boolean same(WritableImage a, WritableImage b) {
+        for (int y = 0; y < (int) a.getHeight(); y += 3) {
+            for (int x = 0; x < (int) a.getWidth(); x += 3) {
+                if (a.getPixelReader().getArgb(x, y) != b.getPixelReader().getArgb(x, y)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void aRunOnMoonsDrawsTheNetworksDsvsAndTheLessonWalksThroughEveryStage(FxRobot robot) throws Exception {
+        robot.clickOn("#tabTeach");
+        TeachViewModel vm = window.viewModel().teach();
+        robot.interact(() -> {
+            vm.epochsProperty().set(80);
+            vm.stepsProperty().set(150);
+        });
+        WindowTests.waitUntil(30, () -> vm.svmProperty().get() != null);
+        Canvas net = robot.lookup("#teachNetCanvas").queryAs(Canvas.class);
+        WritableImage[] before = new WritableImage[1];
+        robot.interact(() -> before[0] = net.snapshot(null, null));
+        WindowTests.screenshot(robot, "teach-svm.png");
+
+        robot.clickOn("#teachRun");
+        WindowTests.waitUntil(240, () -> vm.resultProperty().get() != null || !vm.busyProperty().get());
+        assertTrue(vm.resultProperty().get() != null, vm.statusProperty().get());
+        WritableImage[] after = new WritableImage[1];
+        robot.interact(() -> after[0] = net.snapshot(null, null));
+        assertFalse(same(before[0], after[0]), "the network's regions and DSVs are drawn");
+        Label readouts = robot.lookup("#teachReadouts").queryAs(Label.class);
+        assertTrue(readouts.getText().startsWith("SVM: "), readouts.getText());
+        assertTrue(vm.resultProperty().get().dsv().kept() > 0);
+        robot.clickOn("#teachOverlay");
+        WindowTests.screenshot(robot, "teach-result.png");
+
+        robot.clickOn("#teachLesson");
+        Label caption = robot.lookup("#teachCaption").queryAs(Label.class);
+        assertEquals(TeachViewModel.STAGES.get(0), caption.getText());
+        for (int i = 1; i <= TeachViewModel.LAST_STAGE; i++) {
+            robot.clickOn("#teachNext");
+            assertEquals(TeachViewModel.STAGES.get(i), caption.getText());
+            if (i == 2) {
+                WindowTests.screenshot(robot, "teach-lesson-stage3.png");
+            }
+        }
+        assertEquals(TeachViewModel.LAST_STAGE, vm.stageProperty().get());
+    }
+}
