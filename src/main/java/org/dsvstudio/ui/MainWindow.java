@@ -139,6 +139,9 @@ public final class MainWindow {
         scene.getStylesheets().add(css("gallery.css"));
         applyTheme(root, prefs.darkTheme());
         stage.setTitle("DSV Studio");
+        if (prefs.uiFontSize() > 0) {
+            applyFontSize(root, prefs.uiFontSize()); // the presenter zoom of the last session
+        }
         // the session's name in the title bar, so a user sees which file Save writes to
         session.fileProperty().addListener((obs, was, now) -> stage.setTitle(now == null ? "DSV Studio"
                 : now.getFileName() + " — DSV Studio"));
@@ -348,10 +351,47 @@ public final class MainWindow {
             applyTheme(stage.getScene().getRoot(), on);
             prefs.setDarkTheme(on);
         });
-        view.getItems().addAll(new SeparatorMenuItem(), dark);
+        // presenter mode: the whole window zooms with its font size (Modena sizes controls in em), full screen on F11
+        MenuItem zoomIn = item("Zoom in", "Shortcut+Equals", e -> zoom(+1));
+        zoomIn.setId("menuZoomIn");
+        MenuItem zoomOut = item("Zoom out", "Shortcut+Minus", e -> zoom(-1));
+        MenuItem zoomReset = item("Actual size", "Shortcut+0", e -> zoom(0));
+        MenuItem fullScreen = item("Full screen", "F11", e -> stage.setFullScreen(!stage.isFullScreen()));
+        view.getItems().addAll(new SeparatorMenuItem(), dark, new SeparatorMenuItem(), zoomIn, zoomOut, zoomReset,
+                fullScreen);
         MenuBar bar = new MenuBar(file, run, view);
         bar.setId("menuBar");
         return bar;
+    }
+
+    /** The font size of an unzoomed window (JavaFX's default on this system). */
+    private static final double BASE_FONT = javafx.scene.text.Font.getDefault().getSize();
+    private static final double[] ZOOM_STEPS = {0.8, 0.9, 1, 1.15, 1.3, 1.5, 1.75, 2};
+
+    /** +1 / −1: one step bigger or smaller; 0: back to actual size. Remembered for the next start. */
+    void zoom(int direction) {
+        double now = currentFontSize() / BASE_FONT;
+        int at = 2;
+        for (int i = 0; i < ZOOM_STEPS.length; i++) {
+            if (Math.abs(ZOOM_STEPS[i] - now) < Math.abs(ZOOM_STEPS[at] - now)) {
+                at = i;
+            }
+        }
+        int next = direction == 0 ? 2 : Math.max(0, Math.min(ZOOM_STEPS.length - 1, at + direction));
+        applyFontSize(stage.getScene().getRoot(), BASE_FONT * ZOOM_STEPS[next]);
+        prefs.setUiFontSize(next == 2 ? 0 : BASE_FONT * ZOOM_STEPS[next]);
+    }
+
+    /** The window's font size now (the presenter zoom). */
+    double currentFontSize() {
+        javafx.scene.Parent root = stage.getScene().getRoot();
+        return root.getStyle() != null && root.getStyle().contains("-fx-font-size")
+                ? Double.parseDouble(root.getStyle().replaceAll(".*-fx-font-size:\\s*([0-9.]+)px.*", "$1"))
+                : BASE_FONT;
+    }
+
+    private static void applyFontSize(javafx.scene.Parent root, double px) {
+        root.setStyle(String.format(java.util.Locale.ROOT, "-fx-font-size: %.2fpx;", px));
     }
 
     private static MenuItem item(String text, String accelerator,

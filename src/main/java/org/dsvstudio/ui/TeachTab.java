@@ -32,7 +32,7 @@ import java.util.List;
 final class TeachTab extends BorderPane {
 
     /** Each canvas's side: two fit beside the controls in a window of 1280 px with the side panels. */
-    static final double SIZE = 240;
+    static final double SIZE = 228;
     private static final Color[] CLASS = {Color.web("#1f77b4"), Color.web("#ff7f0e"), Color.web("#2ca02c")};
     private static final Color[] REGION = {Color.web("#d6e6f4"), Color.web("#fde3cc"), Color.web("#d5efd5")};
 

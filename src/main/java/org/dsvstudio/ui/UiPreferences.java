@@ -86,6 +86,16 @@ public final class UiPreferences {
         flush();
     }
 
+    /** The presenter zoom: the whole window's font size in points (controls scale with it). */
+    public double uiFontSize() {
+        return prefs.getDouble("ui.fontSize", 0);
+    }
+
+    public void setUiFontSize(double points) {
+        prefs.putDouble("ui.fontSize", points);
+        flush();
+    }
+
     public Path lastDataFolder() {
         String s = prefs.get("data.last", null);
         return s == null ? null : Path.of(s);

@@ -81,4 +81,23 @@ class TeachTabTest {
         }
         assertEquals(TeachViewModel.LAST_STAGE, vm.stageProperty().get());
     }
+
+    /** Presenter zoom: Ctrl + makes every label bigger, Ctrl 0 puts it back; remembered for the next start. */
+    @Test
+    void presenterZoomChangesTheFontSize(FxRobot robot) throws Exception {
+        robot.clickOn("#tabTeach");
+        Label caption = robot.lookup("#teachCaption").queryAs(Label.class);
+        double before = caption.getFont().getSize();
+        robot.interact(() -> {
+            window.zoom(+1);
+            window.zoom(+1);
+        });
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        double bigger = caption.getFont().getSize();
+        assertTrue(bigger > before * 1.2, before + " → " + bigger);
+        WindowTests.screenshot(robot, "teach-presenter.png");
+        robot.interact(() -> window.zoom(0));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(before, caption.getFont().getSize(), 0.01);
+    }
 }
