@@ -48,7 +48,10 @@ public final class AutogradBridge implements AutoCloseable {
      */
     public static AutogradBridge load() {
         try {
-            Path file = Files.createTempFile("autograd_bridge", ".pt");
+            // a folder of its own: DJL scans the model's folder for .jar files and initializes their classes, and
+            // the shared temp folder may hold anyone's jars
+            Path dir = Files.createTempDirectory("dsv-bridge-");
+            Path file = dir.resolve("autograd_bridge.pt");
             try {
                 try (InputStream in = AutogradBridge.class.getResourceAsStream(RESOURCE)) {
                     if (in == null) {
@@ -61,6 +64,7 @@ public final class AutogradBridge implements AutoCloseable {
                 return new AutogradBridge(criteria.loadModel());
             } finally {
                 Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
             }
         } catch (IOException | ModelNotFoundException | MalformedModelException e) {
             throw new IllegalStateException("cannot load the autograd bridge: " + e.getMessage(), e);

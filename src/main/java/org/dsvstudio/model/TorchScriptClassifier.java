@@ -36,11 +36,43 @@ public final class TorchScriptClassifier extends Classifier {
     }
 
     public static TorchScriptClassifier load(Path ptFile, ModelCard card, Device device) {
-        TorchScriptArchive.check(ptFile); // before libtorch's native reader sees the bytes
-        ModelCodeCheck.check(ptFile); // and before it compiles and runs the archive's code
+        // DJL scans the folder of the file it loads for .jar files and initializes their classes (looking for a
+        // block factory): a jar beside a model, or any jar in /tmp, would run in this process. So libtorch gets a
+        // private copy in a folder of its own, and the checks read that same copy (no change between check and load).
+        Path dir;
+        Path copy = null;
+        try {
+            dir = java.nio.file.Files.createTempDirectory("dsv-model-");
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot make a private folder to load " + ptFile.getFileName() + " from: "
+                    + e.getMessage(), e);
+        }
+        try {
+            copy = dir.resolve(ptFile.getFileName().toString());
+            try {
+                java.nio.file.Files.copy(ptFile, copy);
+            } catch (IOException e) {
+                throw new ModelLoadException("cannot read " + ptFile + ": " + e.getMessage(), e);
+            }
+            return loadPrivateCopy(ptFile, copy, card, device);
+        } finally {
+            try { // libtorch has read the whole archive into memory by now
+                if (copy != null) {
+                    java.nio.file.Files.deleteIfExists(copy);
+                }
+                java.nio.file.Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // a temporary copy left in the temp folder harms nothing
+            }
+        }
+    }
+
+    private static TorchScriptClassifier loadPrivateCopy(Path ptFile, Path copy, ModelCard card, Device device) {
+        TorchScriptArchive.check(copy); // before libtorch's native reader sees the bytes
+        ModelCodeCheck.check(copy); // and before it compiles and runs the archive's code
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
-                .optModelPath(ptFile)
+                .optModelPath(copy)
                 .optEngine("PyTorch")
                 .optDevice(device)
                 .optOption("trainParam", "true")
@@ -57,7 +89,7 @@ public final class TorchScriptClassifier extends Classifier {
                 throw new ModelLoadException("not a TorchScript model: " + ptFile.getFileName());
             }
             JniUtils.enableInferenceMode((PtSymbolBlock) model.getBlock());
-            return new TorchScriptClassifier(card, ptFile, Hashing.sha256(ptFile), model);
+            return new TorchScriptClassifier(card, ptFile, Hashing.sha256(copy), model);
         } catch (IOException | RuntimeException e) {
             model.close();
             if (e instanceof ModelLoadException) {

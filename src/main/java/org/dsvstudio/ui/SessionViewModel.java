@@ -216,14 +216,10 @@ public final class SessionViewModel {
         List<SessionFile.Figure> added = List.copyOf(figures);
         SessionFile.Views shown = views();
         main.statusProperty().set("Saving the session to " + to.getFileName() + "…");
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                SessionFile.write(to, new SessionFile.Session(model, runs, added, shown), embedModel);
-                return to;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e.getMessage(), e);
-            }
-        }, io).whenComplete((saved, failure) -> Platform.runLater(() -> {
+        return onIo(() -> {
+            SessionFile.write(to, new SessionFile.Session(model, runs, added, shown), embedModel);
+            return to;
+        }).whenComplete((saved, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 main.statusProperty().set("The session was not saved");
                 onError.accept("Could not save the session", MainViewModel.message(failure));
@@ -241,8 +237,7 @@ public final class SessionViewModel {
      */
     public CompletableFuture<SessionFile.Session> open(Path source) {
         main.statusProperty().set("Opening " + source.getFileName() + "…");
-        return CompletableFuture.supplyAsync(() -> {
-            try {
+        return onIo(() -> {
                 SessionFile.Session s = SessionFile.read(source);
                 String problem = modelState(s.model());
                 if (problem != null && s.model().embedded() != null) {
@@ -253,10 +248,7 @@ public final class SessionViewModel {
                     return new Opened(s, null, open);
                 }
                 return new Opened(s, problem, problem == null && s.model() != null ? Path.of(s.model().path()) : null);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e.getMessage(), e);
-            }
-        }, io).whenComplete((opened, failure) -> Platform.runLater(() -> {
+        }).whenComplete((opened, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 main.statusProperty().set("Could not open " + source.getFileName());
                 onError.accept("Could not open the session", MainViewModel.message(failure));
@@ -284,13 +276,7 @@ public final class SessionViewModel {
     /** A {@code generate} output folder as a finished run in the list. */
     public CompletableFuture<SavedRun> openRun(Path folder) {
         main.statusProperty().set("Opening the run in " + folder.getFileName() + "…");
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return RunFolder.read(folder);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e.getMessage(), e);
-            }
-        }, io).whenComplete((run, failure) -> Platform.runLater(() -> {
+        return onIo(() -> RunFolder.read(folder)).whenComplete((run, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 main.statusProperty().set("Could not open " + folder.getFileName());
                 onError.accept("Could not open the run", MainViewModel.message(failure));
@@ -316,15 +302,15 @@ public final class SessionViewModel {
         String title = file.get() != null ? file.get().getFileName().toString().replaceFirst("\\.dsv$", "")
                 : "DSV Studio report";
         main.statusProperty().set("Exporting " + target.getFileName() + "…");
-        return CompletableFuture.supplyAsync(() -> {
+        return onIo(() -> {
             try {
                 org.dsvstudio.model.AtomicFiles.write(target, Exports.render(format, "gallery", runs, added, index,
                         options, 2, title));
-                return target;
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("could not write " + target + ": " + e.getMessage(), e);
+                throw new java.io.IOException("could not write " + target + ": " + e.getMessage(), e);
             }
-        }, io).whenComplete((written, failure) -> Platform.runLater(() -> {
+            return target;
+        }).whenComplete((written, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 main.statusProperty().set("Export failed");
                 onError.accept("Export failed", MainViewModel.message(failure));
@@ -333,6 +319,23 @@ public final class SessionViewModel {
                 main.noticeProperty().set("Exported " + written.getFileName());
             }
         }));
+    }
+
+    /** File work that may fail with an IOException. */
+    @FunctionalInterface
+    private interface IoWork<T> {
+        T call() throws java.io.IOException;
+    }
+
+    /** Runs file work on this view model's own thread; its IOException's message is what the window shows. */
+    private <T> CompletableFuture<T> onIo(IoWork<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.call();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+        }, io);
     }
 
     private record Opened(SessionFile.Session session, String modelProblem, Path modelToOpen) {

@@ -56,6 +56,41 @@ class TorchScriptClassifierTest {
         return manager.create(x, new Shape(4, 1, 28, 28)).toType(type, false);
     }
 
+    /**
+     * DJL looks for a block factory in every .jar of the folder of the file it loads and initializes the classes it
+     * finds: a jar beside a model (a Downloads folder) would run code on open. The model is loaded from a private
+     * copy, so a jar whose class writes a file from its static initializer writes nothing.
+     */
+    @Test
+    void aJarBesideAModelIsNeverRun(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("ran");
+        Path src = dir.resolve("src/Evil.java");
+        java.nio.file.Files.createDirectories(src.getParent());
+        java.nio.file.Files.writeString(src, "public class Evil { static { try { java.nio.file.Files.createFile("
+                + "java.nio.file.Path.of(\"" + marker.toString().replace("\\", "/") + "\")); } catch (Exception e) { }"
+                + " } }");
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", dir.resolve("classes").toString(), src.toString()));
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("downloads"));
+        try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(
+                folder.resolve("evil.jar")))) {
+            jar.putNextEntry(new java.util.jar.JarEntry("Evil.class"));
+            jar.write(java.nio.file.Files.readAllBytes(dir.resolve("classes/Evil.class")));
+            jar.closeEntry();
+        }
+        Path pt = java.nio.file.Files.copy(resource("torchscript/tiny_convnet.pt"), folder.resolve("tiny_convnet.pt"));
+        ModelCard card = new ModelCard("tiny", "torchscript", null, null, new int[] {1, 28, 28},
+                List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"), new double[] {0.5}, new double[] {0.5}, null,
+                null, null, null, null, null);
+        compute(() -> {
+            try (TorchScriptClassifier c = TorchScriptClassifier.load(pt, card, Device.cpu())) {
+                assertEquals(pt, c.source());
+            }
+            return null;
+        });
+        assertTrue(!java.nio.file.Files.exists(marker), "the jar's class was initialized: DJL ran code beside the model");
+    }
+
     @Test
     void logitsOfTheTinyConvNetMatchPython() throws Exception {
         assertLogitsMatch("tiny_convnet.pt", "tiny_convnet_logits");
