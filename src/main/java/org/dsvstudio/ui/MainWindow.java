@@ -359,9 +359,34 @@ public final class MainWindow {
         MenuItem fullScreen = item("Full screen", "F11", e -> stage.setFullScreen(!stage.isFullScreen()));
         view.getItems().addAll(new SeparatorMenuItem(), dark, new SeparatorMenuItem(), zoomIn, zoomOut, zoomReset,
                 fullScreen);
-        MenuBar bar = new MenuBar(file, run, view);
+        MenuItem firstSteps = new MenuItem("First steps");
+        firstSteps.setOnAction(e -> help("First steps", HelpTexts.FIRST_STEPS));
+        MenuItem numbers = new MenuItem("What the numbers mean");
+        numbers.setId("menuHelpNumbers");
+        numbers.setOnAction(e -> help("What the numbers mean", HelpTexts.NUMBERS));
+        MenuItem presets = new MenuItem("Presets");
+        presets.setOnAction(e -> help("Presets", HelpTexts.PRESETS));
+        Menu help = new Menu("Help", null, firstSteps, numbers, presets);
+        MenuBar bar = new MenuBar(file, run, view, help);
         bar.setId("menuBar");
         return bar;
+    }
+
+    /** A help text in a window of its own that stays open beside the app (not modal). */
+    private void help(String title, String text) {
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION);
+        a.initOwner(stage);
+        a.initModality(javafx.stage.Modality.NONE);
+        a.setTitle(title);
+        a.setHeaderText(title);
+        javafx.scene.control.Label body = new javafx.scene.control.Label(text);
+        body.setWrapText(true);
+        body.setPrefWidth(560); // a wrapped label takes its preferred width, else the dialog grows to one line
+        body.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        a.getDialogPane().setContent(body);
+        a.getDialogPane().setPrefWidth(600);
+        a.setResizable(true);
+        a.show();
     }
 
     /** The font size of an unzoomed window (JavaFX's default on this system). */

@@ -92,7 +92,22 @@ final class TeachTab extends BorderPane {
             o.addListener(x -> redraw());
         }
         redraw();
-        ViewExport.install(svmCanvas, "SVM view");
+        // points clicked in: left button class 0, right class 1, middle class 2 (a context menu needs a modifier)
+        svmCanvas.setOnMouseClicked(e -> {
+            int cls = switch (e.getButton()) {
+                case PRIMARY -> 0;
+                case SECONDARY -> 1;
+                case MIDDLE -> 2;
+                default -> -1;
+            };
+            if (cls >= 0) {
+                vm.addPoint(e.getX() / SIZE * 2 * ToyData.RANGE - ToyData.RANGE,
+                        ToyData.RANGE - e.getY() / SIZE * 2 * ToyData.RANGE, cls);
+            }
+        });
+        // a right click here is a point of class 1, so this canvas has no copy/save menu (the network's has)
+        Tooltip.install(svmCanvas, new Tooltip("Click to add a point: left button class 0, right class 1, middle"
+                + " class 2."));
         ViewExport.install(netCanvas, "network view");
     }
 
@@ -174,7 +189,36 @@ final class TeachTab extends BorderPane {
         CheckBox overlay = new CheckBox("SVM's support vectors\non the network's side");
         overlay.setId("teachOverlay");
         overlay.selectedProperty().bindBidirectional(vm.overlayProperty());
-        VBox box = new VBox(10, g, new HBox(8, run, cancel), overlay);
+        Button load = new Button("Load CSV…");
+        load.setOnAction(e -> {
+            javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+            chooser.setTitle("Load 2-D points (x,y,class per line)");
+            chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("CSV", "*.csv", "*.txt"));
+            java.io.File f = chooser.showOpenDialog(getScene().getWindow());
+            if (f != null) {
+                try {
+                    vm.load(ToyData.readCsv(f.toPath()));
+                } catch (java.io.IOException ex) {
+                    vm.statusProperty().set(ex.getMessage());
+                }
+            }
+        });
+        Button save = new Button("Save CSV…");
+        save.setOnAction(e -> {
+            javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+            chooser.setTitle("Save these points as x,y,class lines");
+            chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("CSV", "*.csv"));
+            chooser.setInitialFileName("points.csv");
+            java.io.File f = chooser.showSaveDialog(getScene().getWindow());
+            if (f != null && vm.dataProperty().get() != null) {
+                try {
+                    vm.dataProperty().get().writeCsv(f.toPath());
+                } catch (java.io.IOException ex) {
+                    vm.statusProperty().set("could not write " + f + ": " + ex.getMessage());
+                }
+            }
+        });
+        VBox box = new VBox(10, g, new HBox(6, load, save), new HBox(8, run, cancel), overlay);
         box.setPadding(new Insets(10, 4, 10, 10));
         box.setMinWidth(Region.USE_PREF_SIZE);
         return box;

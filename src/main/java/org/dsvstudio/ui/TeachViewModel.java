@@ -96,6 +96,24 @@ public final class TeachViewModel {
         retrainSvm();
     }
 
+    /** A point the teacher clicked in (left = class 0, right = class 1, middle = class 2); the SVM follows. */
+    public void addPoint(double x, double y, int cls) {
+        ToyData d = data.get();
+        int n = d == null ? 0 : d.size();
+        double[][] p = new double[n + 1][];
+        int[] labels = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            p[i] = d.points()[i];
+            labels[i] = d.labels()[i];
+        }
+        p[n] = new double[] {Math.max(-ToyData.RANGE, Math.min(ToyData.RANGE, x)),
+            Math.max(-ToyData.RANGE, Math.min(ToyData.RANGE, y))};
+        labels[n] = cls;
+        int classesNow = Math.max(cls + 1, d == null ? 2 : d.classes());
+        load(new ToyData(d == null || d.name().endsWith("+ clicks") ? (d == null ? "clicks" : d.name())
+                : d.name() + " + clicks", p, labels, classesNow));
+    }
+
     /** Data read from a CSV file (x,y,class). */
     public void load(ToyData loaded) {
         data.set(loaded);
@@ -111,6 +129,10 @@ public final class TeachViewModel {
             return;
         }
         long mine = ++svmRequest;
+        if (java.util.Arrays.stream(d.labels()).distinct().count() < 2) {
+            svm.set(null); // one class: nothing to separate yet
+            return;
+        }
         Svm.Kernel k = kernel.get();
         double cValue = c.get();
         double g = gamma.get();

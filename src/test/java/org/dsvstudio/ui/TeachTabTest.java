@@ -82,6 +82,32 @@ class TeachTabTest {
         assertEquals(TeachViewModel.LAST_STAGE, vm.stageProperty().get());
     }
 
+    /** Points clicked in join the data (left = class 0, right = class 1) and the SVM is trained again on them. */
+    @Test
+    void clickedPointsJoinTheDataAndTheHelpExplainsTheNumbers(FxRobot robot) throws Exception {
+        robot.clickOn("#tabTeach");
+        TeachViewModel vm = window.viewModel().teach();
+        WindowTests.waitUntil(30, () -> vm.svmProperty().get() != null);
+        int before = vm.dataProperty().get().size();
+        org.dsvstudio.teach.Svm first = vm.svmProperty().get();
+        Canvas svm = robot.lookup("#teachSvmCanvas").queryAs(Canvas.class);
+        robot.clickOn(svm, javafx.scene.input.MouseButton.PRIMARY);
+        robot.clickOn(svm, javafx.scene.input.MouseButton.SECONDARY);
+        WindowTests.waitUntil(10, () -> vm.dataProperty().get().size() == before + 2);
+        int[] labels = vm.dataProperty().get().labels();
+        assertEquals(0, labels[before]);
+        assertEquals(1, labels[before + 1]);
+        // the centre of the canvas is the plane's origin
+        assertEquals(0, vm.dataProperty().get().points()[before][0], 0.05);
+        WindowTests.waitUntil(10, () -> vm.svmProperty().get() != first);
+
+        robot.clickOn("Help");
+        robot.clickOn("#menuHelpNumbers");
+        WindowTests.waitUntil(10, () -> robot.lookup(n -> n instanceof Label l && l.getText() != null
+                && l.getText().startsWith("λ (lambda)")).tryQuery().isPresent());
+        WindowTests.screenshot(robot, "help-numbers.png");
+    }
+
     /** Presenter zoom: Ctrl + makes every label bigger, Ctrl 0 puts it back; remembered for the next start. */
     @Test
     void presenterZoomChangesTheFontSize(FxRobot robot) throws Exception {
