@@ -53,6 +53,15 @@ public final class GalleryTab extends BorderPane {
         this.model = model;
         this.onError = onError;
         setId("galleryTab");
+        // the selected DSV's details (large image, probabilities, λ, margin, nearest images) as shown, and the
+        // on-screen gallery: copy, PNG, or into the report; the gallery's vector figure is File → Export
+        ViewExport.install(detail, "DSV detail", onError);
+        ViewExport.install(gallery, "gallery view", onError, () -> {
+            JobViewModel job = shown;
+            return job == null || job.resultProperty().get() == null ? null
+                    : org.dsvstudio.report.GalleryFigure.of(job.toSavedRun(),
+                            org.dsvstudio.report.GalleryFigure.Options.DEFAULT);
+        });
         header.getStyleClass().add("section-header");
         header.setId("galleryHeader");
         export.setId("exportGallery");
