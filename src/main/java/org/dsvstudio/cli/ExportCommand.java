@@ -81,11 +81,49 @@ public final class ExportCommand implements Callable<Integer> {
             + " the session (found where the run's provenance says, checked by its SHA-256).")
     boolean embedModel;
 
+    @Option(names = "--legibility", paramLabel = "FILE", description = "A legibility report of the run (the"
+            + " legibility command's --out) to show in reports and keep in a dsv.")
+    Path legibility;
+
+    @Option(names = "--faithfulness", paramLabel = "FILE", description = "A faithfulness report of the run (the"
+            + " faithfulness command's --out with --dsvs) to show in reports and keep in a dsv.")
+    Path faithfulness;
+
     @Option(names = "--title", description = "The report's title (default: the input's name).")
     String title;
 
     @Spec
     CommandSpec spec;
+
+    /** The run (the one --run names) with the measurements given on the command line attached. */
+    private Exports.Input withMeasurements(Exports.Input in) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        org.dsvstudio.evidence.Legibility.Report judged = legibility == null ? null
+                : readReport(json, legibility, "--legibility", org.dsvstudio.evidence.Legibility.Report.class);
+        org.dsvstudio.evidence.Faithfulness.Report checked = faithfulness == null ? null
+                : readReport(json, faithfulness, "--faithfulness", org.dsvstudio.evidence.Faithfulness.Report.class);
+        if (run < 1 || run > in.runs().size()) {
+            throw new UserInputException(input + " holds " + in.runs().size() + " run(s); --run must be 1.."
+                    + in.runs().size());
+        }
+        java.util.List<org.dsvstudio.session.SavedRun> runs = new ArrayList<>(in.runs());
+        runs.set(run - 1, runs.get(run - 1).with(judged, checked));
+        return new Exports.Input(in.name(), java.util.List.copyOf(runs), in.model(), in.figures());
+    }
+
+    private static <T> T readReport(com.fasterxml.jackson.databind.ObjectMapper json, Path file, String option,
+            Class<T> type) throws java.io.IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UserInputException(option + " " + file + " is not a file");
+        }
+        try {
+            return json.readerFor(type).without(
+                    com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserInputException(option + " " + file + " is not a report of that command: "
+                    + org.dsvstudio.model.ModelLoader.jsonProblem(e));
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -103,6 +141,9 @@ public final class ExportCommand implements Callable<Integer> {
                     .resolve("report." + f.extension()) + ")");
         }
         Exports.Input in = Exports.read(input);
+        if (legibility != null || faithfulness != null) {
+            in = withMeasurements(in);
+        }
         GalleryFigure.Sort order;
         try {
             order = GalleryFigure.Sort.valueOf(sort.toUpperCase(Locale.ROOT));

@@ -105,6 +105,32 @@ public final class HtmlReport {
         return m;
     }
 
+    /** The paper's support-vector checks, when measured ({@code faithfulness --dsvs}); empty otherwise. */
+    static Map<String, String> faithfulnessFacts(org.dsvstudio.evidence.Faithfulness.Report f) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (f == null) {
+            return m;
+        }
+        if (f.dsvs() != null) {
+            m.put("Primal feasibility", String.format(Locale.ROOT, "%.1f %% of %d DSVs classified as their class,"
+                    + " re-read from their PNGs", 100 * f.dsvs().primalFeasibility(), f.dsvs().dsvs()));
+            m.put("Entropy", String.format(Locale.ROOT, "%.3f nats at the start, %.3f at the end",
+                    f.dsvs().initialMeanEntropy(), f.dsvs().finalMeanEntropy()));
+            if (f.dsvs().margin() != null && f.realMargin() != null) {
+                m.put("Distance to the boundary", String.format(Locale.ROOT, "median %.3f for DSVs, %.3f for %d real"
+                        + " test images (pixel L2)", f.dsvs().margin().median(), f.realMargin().median(),
+                        f.realMarginImages()));
+            }
+        }
+        if (f.lambda() != null) {
+            m.put("λ on real images", String.format(Locale.ROOT, "per-class Σλ against per-class test accuracy:"
+                    + " Pearson ρ = %.2f (%d images per class)", f.lambda().pearson(), f.lambda().imagesPerClass()));
+        }
+        m.put("Measured on", f.data() + String.format(Locale.ROOT, " (model test accuracy %.2f %%)",
+                100 * f.testAccuracy()));
+        return m;
+    }
+
     static Map<String, String> provenanceFacts(DsvExport.Provenance p) {
         Map<String, String> m = new LinkedHashMap<>();
         if (p == null) {
@@ -164,6 +190,10 @@ public final class HtmlReport {
             if (run.legibility() != null) {
                 h.append("<h3>Legibility</h3>\n<p>Models that did not make these DSVs, asked which class they"
                         + " show:</p>\n").append(table(legibilityFacts(run.legibility())));
+            }
+            if (run.faithfulness() != null) {
+                h.append("<h3>Faithfulness</h3>\n<p>The paper's checks that these are support vectors of the"
+                        + " model:</p>\n").append(table(faithfulnessFacts(run.faithfulness())));
             }
             h.append("<h3>Every DSV</h3>\n").append(dsvTable(run));
             h.append("<h3>Provenance</h3>\n").append(table(provenanceFacts(run.provenance())));

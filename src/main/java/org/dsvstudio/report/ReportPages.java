@@ -107,6 +107,9 @@ public final class ReportPages {
         if (run.legibility() != null) {
             section(ops, y, "Legibility (independent judges)", HtmlReport.legibilityFacts(run.legibility()), w);
         }
+        if (run.faithfulness() != null) {
+            section(ops, y, "Faithfulness (the paper's checks)", HtmlReport.faithfulnessFacts(run.faithfulness()), w);
+        }
         section(ops, y, "Provenance", HtmlReport.provenanceFacts(run.provenance()), w);
         y[0] += 10;
         Figure loss = LossFigure.of(run.result(), false);

@@ -118,6 +118,9 @@ public final class RunJson {
         if (run.legibility() != null) {
             root.set("legibility", JSON.valueToTree(run.legibility()));
         }
+        if (run.faithfulness() != null) {
+            root.set("faithfulness", JSON.valueToTree(run.faithfulness()));
+        }
         return root;
     }
 
@@ -216,12 +219,24 @@ public final class RunJson {
         org.dsvstudio.evidence.Legibility.Report legibility = null;
         if (root.hasNonNull("legibility")) {
             try {
-                legibility = JSON.treeToValue(root.get("legibility"), org.dsvstudio.evidence.Legibility.Report.class);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                legibility = JSON.readerFor(org.dsvstudio.evidence.Legibility.Report.class).without(
+                        com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(root.get("legibility"));
+            } catch (java.io.IOException e) {
                 throw new DataFormatException(file, "its legibility report cannot be read: " + oneLine(e), e);
             }
         }
-        return new SavedRun(title, result, card, provenance, imagesExact, legibility);
+        org.dsvstudio.evidence.Faithfulness.Report faithfulness = null;
+        if (root.hasNonNull("faithfulness")) {
+            try {
+                faithfulness = JSON.readerFor(org.dsvstudio.evidence.Faithfulness.Report.class).without(
+                        com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(root.get("faithfulness"));
+            } catch (java.io.IOException e) {
+                throw new DataFormatException(file, "its faithfulness report cannot be read: " + oneLine(e), e);
+            }
+        }
+        return new SavedRun(title, result, card, provenance, imagesExact, legibility, faithfulness);
     }
 
     /** The run's card; for files from before it was written, one rebuilt from the class names and first image. */

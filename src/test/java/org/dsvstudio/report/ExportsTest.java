@@ -143,6 +143,26 @@ class ExportsTest {
         }
     }
 
+    /** The paper's checks measured by faithfulness go into the report and into a session with the run. */
+    @Test
+    void aFaithfulnessReportIsShownInTheReportAndKeptInASession() throws Exception {
+        Path faith = dir.resolve("faithfulness.json");
+        CliTest.Result r = CliTest.run("faithfulness", TestSupport.sampleModel("convnet-fashion").toString(), "--data",
+                TestSupport.realData("fashion-mnist").toString(), "--dsvs", run.toString(), "--lambda-images", "3",
+                "--margin-images", "20", "--out", faith.toString());
+        assertEquals(0, r.exit(), r.err());
+        double rho = new com.fasterxml.jackson.databind.ObjectMapper().readTree(faith.toFile()).path("lambda")
+                .path("pearson").asDouble();
+        String html = Files.readString(export("measured.html", "--format", "html", "--faithfulness", faith.toString()));
+        assertTrue(html.contains("<h3>Faithfulness</h3>"));
+        assertTrue(html.contains(String.format(Locale.ROOT, "Pearson ρ = %.2f", rho)), html);
+        Path dsv = export("measured.dsv", "--format", "dsv", "--faithfulness", faith.toString());
+        assertEquals(rho, SessionFile.read(dsv).runs().get(0).faithfulness().lambda().pearson(), 1e-12);
+        r = CliTest.run("export", run.toString(), "--format", "html", "--faithfulness", run.resolve("dsvs.json")
+                .toString(), "--out", dir.resolve("wrong.html").toString());
+        assertEquals(2, r.exit(), "a run's dsvs.json is not a faithfulness report");
+    }
+
     @Test
     void badRequestsGetOneLineAndExitTwo() throws Exception {
         Path notRun = Files.createDirectories(dir.resolve("not-a-run"));
