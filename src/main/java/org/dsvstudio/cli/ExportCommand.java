@@ -4,6 +4,7 @@ import org.dsvstudio.model.AtomicFiles;
 import org.dsvstudio.report.Exports;
 import org.dsvstudio.report.GalleryFigure;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -89,11 +90,58 @@ public final class ExportCommand implements Callable<Integer> {
             + " faithfulness command's --out with --dsvs) to show in reports and keep in a dsv.")
     Path faithfulness;
 
+    @Option(names = "--saliency", paramLabel = "MODEL", description = "With --format png or svg: lay each DSV's"
+            + " saliency (gradient × input for its class, red raises the class score, blue lowers it) over it; MODEL"
+            + " is the model that made the run (checked by its SHA-256).")
+    Path saliency;
+
+    @Mixin
+    CommonOptions common;
+
     @Option(names = "--title", description = "The report's title (default: the input's name).")
     String title;
 
     @Spec
     CommandSpec spec;
+
+    /** Gradient × input of each kept DSV for its own class, from the model that made the run. */
+    private java.util.Map<Integer, float[]> saliencyMaps(org.dsvstudio.session.SavedRun r) throws Exception {
+        org.dsvstudio.engine.DjlEngine engine = common.startEngine();
+        org.dsvstudio.model.ModelCard card = r.card();
+        org.dsvstudio.model.CardOverrides overrides = java.nio.file.Files.isDirectory(saliency)
+                || org.dsvstudio.model.ModelLoader.hasCard(saliency) ? org.dsvstudio.model.CardOverrides.NONE
+                : new org.dsvstudio.model.CardOverrides(card.inputShape(), card.classNames(), card.mean(), card.std(),
+                        null);
+        return org.dsvstudio.engine.ComputeThread.get().call(() -> {
+            try (org.dsvstudio.model.Classifier model = org.dsvstudio.model.ModelLoader.load(saliency, overrides,
+                    engine.device()); org.dsvstudio.engine.AutogradBridge bridge =
+                            org.dsvstudio.engine.AutogradBridge.load()) {
+                String made = r.provenance() == null ? null : r.provenance().modelSha256();
+                if (made != null && !made.equals(model.sha256())) {
+                    throw new UserInputException("--saliency " + saliency + " is not the model that made the run (its"
+                            + " SHA-256 differs from the run's provenance)");
+                }
+                java.util.List<org.dsvstudio.kkt.Candidate> kept = r.result().kept();
+                float[][] xs = new float[kept.size()][];
+                float[][] weights = new float[kept.size()][];
+                for (int i = 0; i < xs.length; i++) {
+                    xs[i] = org.dsvstudio.app.Pixels.normalize(kept.get(i).image01(), model.card());
+                    weights[i] = new float[model.card().numClasses()];
+                    weights[i][kept.get(i).targetClass()] = 1f;
+                }
+                float[][] g = new org.dsvstudio.explain.Attributions(model, bridge).gradientsOf(xs, weights);
+                java.util.Map<Integer, float[]> maps = new java.util.HashMap<>();
+                for (int i = 0; i < xs.length; i++) {
+                    float[] gx = new float[xs[i].length];
+                    for (int k = 0; k < gx.length; k++) {
+                        gx[k] = g[i][k] * xs[i][k];
+                    }
+                    maps.put(kept.get(i).index(), gx);
+                }
+                return maps;
+            }
+        });
+    }
 
     /** The run (the one --run names) with the measurements given on the command line attached. */
     private Exports.Input withMeasurements(Exports.Input in) throws java.io.IOException {
@@ -197,7 +245,14 @@ public final class ExportCommand implements Callable<Integer> {
         if (embedModel) {
             throw new UserInputException("--embed-model goes with --format dsv");
         }
-        byte[] bytes = Exports.render(f, figure, in.runs(), in.figures(), run - 1, options, scale, name);
+        java.util.Map<Integer, float[]> overlays = java.util.Map.of();
+        if (saliency != null) {
+            if (f != Exports.Format.PNG && f != Exports.Format.SVG) {
+                throw new UserInputException("--saliency goes with --format png or svg (a gallery figure)");
+            }
+            overlays = saliencyMaps(in.runs().get(run - 1));
+        }
+        byte[] bytes = Exports.render(f, figure, in.runs(), in.figures(), run - 1, options, scale, name, overlays);
         AtomicFiles.write(out, bytes);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s (%s, %,d bytes)%n", out, f.extension(), bytes.length);
         return 0;

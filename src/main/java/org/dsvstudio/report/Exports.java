@@ -65,11 +65,18 @@ public final class Exports {
     /** As above, with the figures a session holds (reports show them at the end; a dsv keeps them). */
     public static byte[] render(Format format, String figure, List<SavedRun> runs, List<SessionFile.Figure> figures,
             int index, GalleryFigure.Options options, double scale, String title) throws IOException {
+        return render(format, figure, runs, figures, index, options, scale, title, java.util.Map.of());
+    }
+
+    /** As above; {@code overlays} (saliency by candidate index) are laid over the gallery figure's DSVs. */
+    public static byte[] render(Format format, String figure, List<SavedRun> runs, List<SessionFile.Figure> figures,
+            int index, GalleryFigure.Options options, double scale, String title,
+            java.util.Map<Integer, float[]> overlays) throws IOException {
         SavedRun run = runs.get(index);
         return switch (format) {
-            case PNG -> figure(figure, run, options).toPng(scale);
-            case SVG -> ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + figure(figure, run, options).toSvg())
-                    .getBytes(StandardCharsets.UTF_8);
+            case PNG -> figure(figure, run, options, overlays).toPng(scale);
+            case SVG -> ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + figure(figure, run, options, overlays)
+                    .toSvg()).getBytes(StandardCharsets.UTF_8);
             case JSON -> RunJson.bytes(run);
             case HTML -> HtmlReport.of(title, runs, options, figures).getBytes(StandardCharsets.UTF_8);
             case PDF -> PdfReport.of(ReportPages.of(title, runs, options, figures));
@@ -85,9 +92,10 @@ public final class Exports {
         };
     }
 
-    static Figure figure(String which, SavedRun run, GalleryFigure.Options options) {
+    static Figure figure(String which, SavedRun run, GalleryFigure.Options options,
+            java.util.Map<Integer, float[]> overlays) {
         return switch (which) {
-            case "gallery" -> GalleryFigure.of(run, options);
+            case "gallery" -> GalleryFigure.of(run, options, overlays);
             case "losses" -> LossFigure.of(run.result(), options.dark());
             default -> throw new IllegalArgumentException("--figure must be gallery or losses, got '" + which + "'");
         };

@@ -78,6 +78,14 @@ public final class GalleryFigure {
     }
 
     public static Figure of(SavedRun run, Options o) {
+        return of(run, o, java.util.Map.of());
+    }
+
+    /**
+     * The gallery with a saliency map laid over each DSV {@code overlays} has one for (by candidate index): what
+     * in the DSV raises its class score (red) or lowers it (blue).
+     */
+    public static Figure of(SavedRun run, Options o, java.util.Map<Integer, float[]> overlays) {
         KktResult result = run.result();
         ModelCard card = run.card();
         Palette p = o.dark() ? DARK : LIGHT;
@@ -114,13 +122,13 @@ public final class GalleryFigure {
         // a subset chosen for one run of a report may name classes another run's model does not have
         List<Integer> classes = o.classes() != null ? o.classes().stream().filter(c -> c >= 0 && c < card.numClasses())
                 .toList() : java.util.stream.IntStream.range(0, card.numClasses()).boxed().toList();
-        y = o.layout() == Layout.ROWS ? rows(run, o, p, classes, ops, y, width, cellH)
-                : columns(run, o, p, classes, ops, y, cellH);
+        y = o.layout() == Layout.ROWS ? rows(run, o, p, classes, ops, y, width, cellH, overlays)
+                : columns(run, o, p, classes, ops, y, cellH, overlays);
         return new Figure(width, y + MARGIN, p.background(), ops);
     }
 
     private static double rows(SavedRun run, Options o, Palette p, List<Integer> classes, List<Figure.Op> ops,
-            double top, double width, double cellH) {
+            double top, double width, double cellH, java.util.Map<Integer, float[]> overlays) {
         KktResult result = run.result();
         ModelCard card = run.card();
         double text = width - 2 * MARGIN;
@@ -145,7 +153,7 @@ public final class GalleryFigure {
                 double x = MARGIN;
                 double next = y;
                 for (Candidate c : row.subList(from, Math.min(row.size(), from + o.columns()))) {
-                    next = Math.max(next, cell(ops, p, c, card, x, y, o, cellH));
+                    next = Math.max(next, cell(ops, p, c, card, x, y, o, cellH, overlays.get(c.index())));
                     x += o.cell() + GAP;
                 }
                 y = next;
@@ -156,7 +164,7 @@ public final class GalleryFigure {
 
     /** A column per class, its full name wrapped above it, the DSVs one below the other. */
     private static double columns(SavedRun run, Options o, Palette p, List<Integer> classes, List<Figure.Op> ops,
-            double top, double cellH) {
+            double top, double cellH, java.util.Map<Integer, float[]> overlays) {
         KktResult result = run.result();
         ModelCard card = run.card();
         double headH = 0;
@@ -187,7 +195,7 @@ public final class GalleryFigure {
                     .filter(c -> c.targetClass() == cls && (o.removed() || !c.removed()))
                     .sorted(order(o.sort())).toList();
             for (Candidate c : column) {
-                cell(ops, p, c, card, x, y, o, cellH);
+                cell(ops, p, c, card, x, y, o, cellH, overlays.get(c.index()));
                 y += step; // one step for all, so rows line up across classes
             }
             bottom = Math.max(bottom, y);
@@ -198,9 +206,11 @@ public final class GalleryFigure {
 
     /** One DSV with its frame and captions at (x, y); returns the y below it. */
     private static double cell(List<Figure.Op> ops, Palette p, Candidate c, ModelCard card, double x, double y,
-            Options o, double cellH) {
-        ops.add(new Figure.Picture(x, y, o.cell(), cellH, Images.toBufferedImage(c.image01(), card.channels(),
-                card.height(), card.imageWidth()), c.removed() ? 0.65 : 0));
+            Options o, double cellH, float[] overlay) {
+        java.awt.image.BufferedImage image = overlay != null
+                ? SaliencyOverlay.blend(c.image01(), overlay, card.channels(), card.height(), card.imageWidth())
+                : Images.toBufferedImage(c.image01(), card.channels(), card.height(), card.imageWidth());
+        ops.add(new Figure.Picture(x, y, o.cell(), cellH, image, c.removed() ? 0.65 : 0));
         // red frame: not classified as its class (primal infeasible)
         ops.add(new Figure.Box(x, y, o.cell(), cellH, -1, c.feasible() ? p.frame() : p.warn(),
                 c.feasible() ? 0.6 : 1.6));

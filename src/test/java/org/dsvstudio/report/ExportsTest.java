@@ -143,6 +143,29 @@ class ExportsTest {
         }
     }
 
+    /** The saliency overlay: drawn from the model that made the run, refused from another. */
+    @Test
+    void aSaliencyOverlayComesFromTheModelThatMadeTheRun() throws Exception {
+        BufferedImage plain = ImageIO.read(export("plain.png", "--format", "png", "--scale", "1").toFile());
+        BufferedImage overlaid = ImageIO.read(export("saliency.png", "--format", "png", "--scale", "1", "--saliency",
+                TestSupport.sampleModel("convnet-fashion").toString()).toFile());
+        assertEquals(plain.getWidth(), overlaid.getWidth());
+        int coloured = 0;
+        for (int y = 0; y < overlaid.getHeight(); y += 2) {
+            for (int x = 0; x < overlaid.getWidth(); x += 2) {
+                int p = overlaid.getRGB(x, y);
+                int r = p >> 16 & 0xff;
+                int b = p & 0xff;
+                coloured += Math.abs(r - b) > 60 && plain.getRGB(x, y) != p ? 1 : 0;
+            }
+        }
+        assertTrue(coloured > 100, "red and blue over the DSVs: " + coloured + " pixels");
+        CliTest.Result r = CliTest.run("export", run.toString(), "--format", "png", "--saliency",
+                TestSupport.sampleModel("resnet-fashion").toString(), "--out", dir.resolve("x.png").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("is not the model that made the run"), r.err());
+    }
+
     /** The paper's checks measured by faithfulness go into the report and into a session with the run. */
     @Test
     void aFaithfulnessReportIsShownInTheReportAndKeptInASession() throws Exception {
