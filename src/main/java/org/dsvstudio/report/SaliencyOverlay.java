@@ -19,8 +19,10 @@ public final class SaliencyOverlay {
         int plane = height * width;
         double[] a = new double[plane];
         double max = 0;
+        // C·H·W, or already one value per pixel (the app's saliency maps are summed over channels)
+        int perPixel = attribution.length == plane ? 1 : channels;
         for (int p = 0; p < plane; p++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = 0; c < perPixel; c++) {
                 a[p] += attribution[c * plane + p];
             }
             max = Math.max(max, Math.abs(a[p]));

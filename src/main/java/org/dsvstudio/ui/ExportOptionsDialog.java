@@ -20,6 +20,13 @@ import java.util.List;
  */
 final class ExportOptionsDialog extends Dialog<GalleryFigure.Options> {
 
+    private final CheckBox saliency = new CheckBox("lay each DSV's saliency over it (PNG, SVG)");
+
+    /** Whether the saliency overlay was asked for (read after the dialog closed with OK). */
+    boolean saliency() {
+        return saliency.isSelected();
+    }
+
     ExportOptionsDialog(List<String> classNames) {
         setTitle("Export report or figure");
         setHeaderText("How the gallery is drawn in the file (class names are never cut)");
@@ -42,6 +49,10 @@ final class ExportOptionsDialog extends Dialog<GalleryFigure.Options> {
         CheckBox removed = new CheckBox("also the removed candidates (λ < 0), faded");
         removed.setSelected(true);
         CheckBox dark = new CheckBox("light text on a dark background");
+        saliency.setId("exportSaliency");
+        saliency.setTooltip(new javafx.scene.control.Tooltip("Gradient × input for each DSV's class, from the open"
+                + " model (it must be the one that made the run): red raises the class score, blue lowers it."
+                + " For the PNG and SVG figures."));
 
         GridPane grid = new GridPane();
         grid.setHgap(10);
@@ -55,7 +66,8 @@ final class ExportOptionsDialog extends Dialog<GalleryFigure.Options> {
         grid.addRow(row++, new Label("Order"), sort);
         grid.addRow(row++, new Label("Show classes"), classes);
         grid.addRow(row++, new Label("Removed"), removed);
-        grid.addRow(row, new Label("Theme"), dark);
+        grid.addRow(row++, new Label("Theme"), dark);
+        grid.addRow(row, new Label("Saliency"), saliency);
         // ROWS: a block per class, the DSVs in rows of N; COLUMNS: a column per class (slides)
         layout.setConverter(new javafx.util.StringConverter<>() {
             @Override

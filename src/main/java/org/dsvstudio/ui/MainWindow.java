@@ -645,7 +645,7 @@ public final class MainWindow {
         }
         org.dsvstudio.report.Exports.Format format = org.dsvstudio.report.Exports.Format.valueOf(
                 wanted.substring(1).toUpperCase(java.util.Locale.ROOT));
-        session.export(target, format, chosen.get());
+        session.export(target, format, chosen.get(), options.saliency());
     }
 
     /**

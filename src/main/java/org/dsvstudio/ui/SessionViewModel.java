@@ -290,6 +290,16 @@ public final class SessionViewModel {
 
     /** A report (HTML or PDF) of every finished run, or of the selected run's gallery (PNG or SVG). */
     public CompletableFuture<Path> export(Path target, Exports.Format format, GalleryFigure.Options options) {
+        return export(target, format, options, false);
+    }
+
+    /**
+     * As {@link #export(Path, Exports.Format, GalleryFigure.Options)}; with {@code saliency} (PNG, SVG), each kept
+     * DSV of the selected run gets its gradient × input map laid over it, computed in the compute process by the
+     * open model, which must be the run's.
+     */
+    public CompletableFuture<Path> export(Path target, Exports.Format format, GalleryFigure.Options options,
+            boolean saliency) {
         List<JobViewModel> jobs = main.jobs().withResults();
         JobViewModel selected = main.jobs().selectedProperty().get();
         if (jobs.isEmpty()) {
@@ -302,15 +312,18 @@ public final class SessionViewModel {
         String title = file.get() != null ? file.get().getFileName().toString().replaceFirst("\\.dsv$", "")
                 : "DSV Studio report";
         main.statusProperty().set("Exporting " + target.getFileName() + "…");
-        return onIo(() -> {
+        boolean figure = format == Exports.Format.PNG || format == Exports.Format.SVG;
+        CompletableFuture<java.util.Map<Integer, float[]>> maps = saliency && figure
+                ? saliencyMaps(jobs.get(index)) : CompletableFuture.completedFuture(java.util.Map.of());
+        return maps.thenCompose(overlays -> onIo(() -> {
             try {
                 org.dsvstudio.model.AtomicFiles.write(target, Exports.render(format, "gallery", runs, added, index,
-                        options, 2, title));
+                        options, 2, title, overlays));
             } catch (java.io.IOException e) {
                 throw new java.io.IOException("could not write " + target + ": " + e.getMessage(), e);
             }
             return target;
-        }).whenComplete((written, failure) -> Platform.runLater(() -> {
+        })).whenComplete((written, failure) -> Platform.runLater(() -> {
             if (failure != null) {
                 main.statusProperty().set("Export failed");
                 onError.accept("Export failed", MainViewModel.message(failure));
@@ -319,6 +332,29 @@ public final class SessionViewModel {
                 main.noticeProperty().set("Exported " + written.getFileName());
             }
         }));
+    }
+
+    /** Gradient × input of each kept DSV of the run for its class, one after another in the compute process. */
+    private CompletableFuture<java.util.Map<Integer, float[]>> saliencyMaps(JobViewModel job) {
+        Workbench.ModelSummary loaded = main.loadedProperty().get();
+        if (loaded == null || loaded.generation() != job.model().generation()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the saliency overlay needs the model that"
+                    + " made this run: open " + job.card().name() + " first"));
+        }
+        java.util.Map<Integer, float[]> out = new java.util.concurrent.ConcurrentHashMap<>();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        org.dsvstudio.app.ExplainService explain = main.workbench().explanations();
+        for (org.dsvstudio.kkt.Candidate c : job.resultProperty().get().kept()) {
+            org.dsvstudio.app.Saliency.Source source = new org.dsvstudio.app.Saliency.Source("DSV #" + c.index(), null,
+                    c.image01(), job.card());
+            org.dsvstudio.app.Saliency.Request request = new org.dsvstudio.app.Saliency.Request(
+                    org.dsvstudio.app.Saliency.Method.GRADIENT_X_INPUT, c.targetClass(), -1,
+                    org.dsvstudio.app.Saliency.Settings.defaults());
+            chain = chain.thenCompose(x -> explain.prepareExplain(source))
+                    .thenCompose(prepared -> explain.explain(prepared, List.of(request), m -> { }).result())
+                    .thenAccept(results -> out.put(c.index(), results.get(0).map()));
+        }
+        return chain.thenApply(x -> out);
     }
 
     /** File work that may fail with an IOException. */

@@ -157,6 +157,19 @@ class SessionWindowTest {
         assertTrue(text.contains(first.plainTitle()) && text.contains(second.plainTitle()), "both runs reported");
         Path pdf = onFx(robot, () -> window.session().export(dir.resolve("report.pdf"), Exports.Format.PDF,
                 GalleryFigure.Options.DEFAULT));
+
+        // the gallery figure with each DSV's saliency from the open model (the reopened run's own)
+        Path overlaid = onFx(robot, () -> window.session().export(dir.resolve("gallery.png"), Exports.Format.PNG,
+                GalleryFigure.Options.DEFAULT, true));
+        java.awt.image.BufferedImage g = javax.imageio.ImageIO.read(overlaid.toFile());
+        int coloured = 0;
+        for (int y = 0; y < g.getHeight(); y += 2) {
+            for (int x = 0; x < g.getWidth(); x += 2) {
+                int p = g.getRGB(x, y);
+                coloured += Math.abs((p >> 16 & 0xff) - (p & 0xff)) > 60 ? 1 : 0;
+            }
+        }
+        assertTrue(coloured > 100, "red and blue over the DSVs: " + coloured);
         assertTrue(Files.size(pdf) > 10_000);
     }
 
