@@ -20,7 +20,7 @@ grep -q "^Accuracy .*91.11 %" "$dir/info.txt"
 echo "installed size: $(du -sh "$app" | cut -f1); package: $(du -h "$deb" | cut -f1)"
 if command -v xvfb-run >/dev/null; then
     xvfb-run -a -s "-screen 0 1400x900x24" bash -c "
-        HOME=$dir/home '$app/bin/dsv-studio' > '$dir/gui.log' 2>&1 & pid=\$!
+        HOME=$dir/home JAVA_TOOL_OPTIONS=-Duser.home=$dir/home '$app/bin/dsv-studio' > '$dir/gui.log' 2>&1 & pid=\$!
         sleep 30
         import -window root '$root/target/package/installed-window.png' 2>/dev/null || true
         kill -0 \$pid && kill \$pid"
