@@ -32,7 +32,7 @@ import java.util.List;
 final class TeachTab extends BorderPane {
 
     /** Each canvas's side: two fit beside the controls in a window of 1280 px with the side panels. */
-    static final double SIZE = 228;
+    static final double SIZE = 220;
     private static final Color[] CLASS = {Color.web("#1f77b4"), Color.web("#ff7f0e"), Color.web("#2ca02c")};
     private static final Color[] REGION = {Color.web("#d6e6f4"), Color.web("#fde3cc"), Color.web("#d5efd5")};
 
@@ -82,13 +82,13 @@ final class TeachTab extends BorderPane {
         }
         HBox lesson = new HBox(8, start, back, next, caption);
         HBox.setHgrow(caption, Priority.ALWAYS);
-        VBox center = new VBox(8, canvases, lesson, status, readouts);
+        VBox center = new VBox(8, canvases, replayControls(), lesson, status, readouts);
         center.setPadding(new Insets(8, 12, 12, 12));
         ScrollPane scroll = new ScrollPane(center);
         scroll.setFitToWidth(true);
         setCenter(scroll);
         for (javafx.beans.Observable o : List.of(vm.dataProperty(), vm.svmProperty(), vm.frameProperty(),
-                vm.resultProperty(), vm.stageProperty(), vm.overlayProperty())) {
+                vm.resultProperty(), vm.stageProperty(), vm.overlayProperty(), vm.replayProperty())) {
             o.addListener(x -> redraw());
         }
         redraw();
@@ -109,6 +109,102 @@ final class TeachTab extends BorderPane {
         Tooltip.install(svmCanvas, new Tooltip("Click to add a point: left button class 0, right class 1, middle"
                 + " class 2."));
         ViewExport.install(netCanvas, "network view");
+    }
+
+    /** Play / pause / step / reset of the last run's DeepKKT frames, a speed slider, and the run as a GIF. */
+    private VBox replayControls() {
+        javafx.animation.Timeline timeline = new javafx.animation.Timeline();
+        timeline.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        javafx.scene.control.Slider speed = new javafx.scene.control.Slider(1, 30, 8);
+        speed.setId("teachSpeed");
+        speed.setPrefWidth(90);
+        speed.setTooltip(new Tooltip("Frames per second of the replay"));
+        javafx.scene.control.ToggleButton play = new javafx.scene.control.ToggleButton("▶ Play");
+        play.setId("teachPlay");
+        Runnable restart = () -> {
+            timeline.stop();
+            timeline.getKeyFrames().setAll(new javafx.animation.KeyFrame(javafx.util.Duration.millis(
+                    1000 / speed.getValue()), e -> {
+                        if (!vm.step()) {
+                            play.setSelected(false);
+                        }
+                    }));
+            if (play.isSelected()) {
+                timeline.play();
+            }
+        };
+        play.selectedProperty().addListener((o, was, on) -> {
+            play.setText(on ? "❚❚ Pause" : "▶ Play");
+            restart.run();
+        });
+        speed.valueProperty().addListener((o, a, b) -> restart.run());
+        Button step = new Button("Step");
+        step.setId("teachStep");
+        step.setOnAction(e -> vm.step());
+        Button reset = new Button("Reset");
+        reset.setOnAction(e -> {
+            play.setSelected(false);
+            vm.replayProperty().set(-1);
+        });
+        Button gif = new Button("Save as GIF…");
+        gif.setId("teachGif");
+        gif.setOnAction(e -> saveGif());
+        Label at = new Label();
+        at.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> vm.replayProperty().get() < 0
+                ? "end state" : "frame " + (vm.replayProperty().get() + 1) + " of " + vm.recorded().size(),
+                vm.replayProperty(), vm.resultProperty()));
+        for (javafx.scene.control.Control c : List.of(play, step, reset, gif)) {
+            c.disableProperty().bind(vm.resultProperty().isNull());
+            c.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        vm.busyProperty().addListener((o, was, on) -> play.setSelected(false));
+        at.setMinWidth(Region.USE_PREF_SIZE);
+        Label speedLabel = new Label("speed");
+        speedLabel.setMinWidth(Region.USE_PREF_SIZE);
+        HBox buttons = new HBox(8, play, step, reset, speedLabel, speed);
+        buttons.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        HBox where = new HBox(8, gif, at);
+        where.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        return new VBox(6, buttons, where);
+    }
+
+    /** Every recorded frame drawn on the network's canvas, as a looping GIF (FX thread: drawing and snapshots). */
+    private void saveGif() {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle("Save DeepKKT's run as an animated GIF");
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("GIF", "*.gif"));
+        chooser.setInitialFileName("deepkkt-" + vm.dataProperty().get().name().replaceAll("[^A-Za-z0-9-]+", "-")
+                + ".gif");
+        java.io.File f = chooser.showSaveDialog(getScene().getWindow());
+        if (f != null) {
+            try {
+                writeGif(f.toPath());
+                vm.statusProperty().set("Saved the run as " + f.getName());
+            } catch (java.io.IOException | RuntimeException ex) {
+                vm.statusProperty().set("could not write " + f + ": " + ex.getMessage());
+            }
+        }
+    }
+
+    /** The animation: each recorded frame, then the end state held for a second. */
+    void writeGif(java.nio.file.Path file) throws java.io.IOException {
+        int keep = vm.replayProperty().get();
+        List<java.awt.image.BufferedImage> images = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < vm.recorded().size(); i++) {
+                vm.replayProperty().set(i);
+                images.add(javafx.embed.swing.SwingFXUtils.fromFXImage(netCanvas.snapshot(null, null), null));
+            }
+            vm.replayProperty().set(-1);
+            java.awt.image.BufferedImage last = javafx.embed.swing.SwingFXUtils.fromFXImage(netCanvas.snapshot(null,
+                    null), null);
+            for (int i = 0; i < 10; i++) {
+                images.add(last);
+            }
+        } finally {
+            vm.replayProperty().set(keep);
+        }
+        org.dsvstudio.model.AtomicFiles.write(file, org.dsvstudio.report.AnimatedGif.of(images, 100));
     }
 
     private static Label note(String text) {
@@ -361,12 +457,13 @@ final class TeachTab extends BorderPane {
             }
         }
         if (stage >= 4) {
-            double[][] pts = result != null ? result.dsvPoints() : vm.frameProperty().get() == null ? null
-                    : vm.frameProperty().get().points();
-            double[] lambda = result != null ? result.lambdas() : vm.frameProperty().get() == null ? null
-                    : vm.frameProperty().get().lambda();
-            boolean[] removed = result != null ? result.removed() : vm.frameProperty().get() == null ? null
-                    : vm.frameProperty().get().removed();
+            // a replayed frame, else the end state, else the live frame
+            List<Lesson.Frame> frames = vm.replayProperty().get() >= 0 ? vm.recorded() : List.of();
+            Lesson.Frame shown = vm.replayProperty().get() >= 0 && vm.replayProperty().get() < frames.size()
+                    ? frames.get(vm.replayProperty().get()) : result == null ? vm.frameProperty().get() : null;
+            double[][] pts = shown != null ? shown.points() : result != null ? result.dsvPoints() : null;
+            double[] lambda = shown != null ? shown.lambda() : result != null ? result.lambdas() : null;
+            boolean[] removed = shown != null ? shown.removed() : result != null ? result.removed() : null;
             if (pts != null && pts.length > 0 && lambda != null) {
                 double max = 1e-12;
                 for (double l : lambda) {

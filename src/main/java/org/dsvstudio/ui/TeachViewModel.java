@@ -68,6 +68,11 @@ public final class TeachViewModel {
     private final StringProperty status = new SimpleStringProperty("Choose data and press Run.");
     private final StringProperty readouts = new SimpleStringProperty("");
     private Computation<Lesson.Result> running;
+    /** DeepKKT's frames of the last run, for replay and the animation; at most {@value #MAX_FRAMES}. */
+    private final java.util.List<Lesson.Frame> recorded = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    static final int MAX_FRAMES = 2000;
+    /** The recorded frame shown instead of the end state, or -1 (the end state / the live run). */
+    private final IntegerProperty replay = new SimpleIntegerProperty(-1);
     private final AtomicReference<Lesson.Frame> latest = new AtomicReference<>();
     private long svmRequest;
 
@@ -167,8 +172,13 @@ public final class TeachViewModel {
         result.set(null);
         frame.set(null);
         readouts.set("");
+        replay.set(-1);
+        recorded.clear();
         status.set("Training the network…");
         running = workbench.teach().run(d, s, 90, f -> {
+            if (f.phase().equals("kkt") && recorded.size() < MAX_FRAMES) {
+                recorded.add(f);
+            }
             // many frames a second: keep the newest, one hop to the FX thread at a time
             if (latest.getAndSet(f) == null) {
                 Platform.runLater(() -> {
@@ -196,6 +206,29 @@ public final class TeachViewModel {
             readouts.set(describe(r));
             status.set("Done: the network's DSVs are on the right.");
         }));
+    }
+
+    /** DeepKKT's recorded frames of the last run (FX thread reads; the list is only added to during a run). */
+    public java.util.List<Lesson.Frame> recorded() {
+        synchronized (recorded) {
+            return java.util.List.copyOf(recorded);
+        }
+    }
+
+    /** The replayed frame's index, or -1 for the end state. */
+    public IntegerProperty replayProperty() {
+        return replay;
+    }
+
+    /** One frame forward in the replay (from the start after the end); false when there is nothing to replay. */
+    public boolean step() {
+        int n = recorded.size();
+        if (n == 0 || busy.get()) {
+            return false;
+        }
+        int next = replay.get() + 1;
+        replay.set(next >= n ? -1 : next);
+        return true;
     }
 
     public void cancel() {

@@ -69,6 +69,36 @@ class TeachTabTest {
         robot.clickOn("#teachOverlay");
         WindowTests.screenshot(robot, "teach-result.png");
 
+        // replay: the first recorded DeepKKT frame differs from the end state; the run as a looping GIF
+        int frames = vm.recorded().size();
+        assertTrue(frames >= 10, "frames recorded: " + frames);
+        WritableImage[] end = new WritableImage[1];
+        robot.interact(() -> end[0] = net.snapshot(null, null));
+        robot.clickOn("#teachStep");
+        assertEquals(0, vm.replayProperty().get());
+        WritableImage[] first = new WritableImage[1];
+        robot.interact(() -> first[0] = net.snapshot(null, null));
+        assertFalse(same(end[0], first[0]), "the candidates start elsewhere than they end");
+        TeachTab tab = robot.lookup("#teachTab").queryAs(TeachTab.class);
+        java.nio.file.Path gif = java.nio.file.Files.createTempFile("teach", ".gif");
+        robot.interact(() -> {
+            try {
+                tab.writeGif(gif);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        javax.imageio.ImageReader reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
+            reader.setInput(in);
+            assertEquals(frames + 10, reader.getNumImages(true), "every frame, then the end state held");
+        } finally {
+            reader.dispose();
+            java.nio.file.Files.deleteIfExists(gif);
+        }
+        assertEquals(0, vm.replayProperty().get(), "the replay position is kept");
+        robot.interact(() -> vm.replayProperty().set(-1));
+
         robot.clickOn("#teachLesson");
         Label caption = robot.lookup("#teachCaption").queryAs(Label.class);
         assertEquals(TeachViewModel.STAGES.get(0), caption.getText());
