@@ -64,6 +64,9 @@ public final class MainWindow {
     private final TabPane tabs = new TabPane();
     private GalleryTab gallery;
     private SessionViewModel session;
+    /** The side panels while hidden (presenter mode). */
+    private javafx.scene.Node hiddenLeft;
+    private javafx.scene.Node hiddenRight;
     private Tab runTab;
 
     /** One tab: its title, node id, View-menu shortcut (null: none) and content. */
@@ -357,8 +360,24 @@ public final class MainWindow {
         MenuItem zoomOut = item("Zoom out", "Shortcut+Minus", e -> zoom(-1));
         MenuItem zoomReset = item("Actual size", "Shortcut+0", e -> zoom(0));
         MenuItem fullScreen = item("Full screen", "F11", e -> stage.setFullScreen(!stage.isFullScreen()));
+        CheckMenuItem panels = new CheckMenuItem("Hide the side panels");
+        panels.setId("menuHidePanels");
+        panels.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+H"));
+        panels.selectedProperty().addListener((obs, was, hide) -> {
+            // the models and jobs panels make room for the tab on a projector; they come back as they were
+            javafx.scene.layout.BorderPane r = (javafx.scene.layout.BorderPane) stage.getScene().getRoot();
+            if (hide) {
+                hiddenLeft = r.getLeft();
+                hiddenRight = r.getRight();
+                r.setLeft(null);
+                r.setRight(null);
+            } else {
+                r.setLeft(hiddenLeft);
+                r.setRight(hiddenRight);
+            }
+        });
         view.getItems().addAll(new SeparatorMenuItem(), dark, new SeparatorMenuItem(), zoomIn, zoomOut, zoomReset,
-                fullScreen);
+                fullScreen, panels);
         MenuItem firstSteps = new MenuItem("First steps");
         firstSteps.setOnAction(e -> help("First steps", HelpTexts.FIRST_STEPS));
         MenuItem numbers = new MenuItem("What the numbers mean");

@@ -40,6 +40,8 @@ final class TeachTab extends BorderPane {
     private final Canvas svmCanvas = new Canvas(SIZE, SIZE);
     private final Canvas netCanvas = new Canvas(SIZE, SIZE);
     private final Label caption = new Label();
+    /** The stationarity ratio over DeepKKT's steps: how much of the weights is left unexplained (0 = none). */
+    private final Canvas stationarity = new Canvas(SIZE, 56);
     /** The SVM's regions on a grid, computed once per SVM (LIBSVM is too slow to ask per pixel per frame). */
     private double[] svmGrid;
     private int[] svmClasses;
@@ -52,8 +54,12 @@ final class TeachTab extends BorderPane {
         svmCanvas.setId("teachSvmCanvas");
         netCanvas.setId("teachNetCanvas");
         setLeft(controls());
-        VBox svmSide = new VBox(4, title("SVM (LIBSVM)"), note("sees the data"), svmCanvas);
-        VBox netSide = new VBox(4, title("Network + DeepKKT"), note("DeepKKT sees only the network"), netCanvas);
+        VBox svmSide = new VBox(4, title("SVM (LIBSVM)"), note("sees the data · a click adds a point\n"
+                + "(left / right / middle: class 0 / 1 / 2)"), svmCanvas);
+        stationarity.setId("teachStationarity");
+        VBox netSide = new VBox(4, title("Network + DeepKKT"), note("DeepKKT sees only the network,\nnot the data"),
+                netCanvas,
+                stationarity);
         HBox canvases = new HBox(18, svmSide, netSide);
         canvases.setPadding(new Insets(12));
         Label readouts = new Label();
@@ -105,9 +111,35 @@ final class TeachTab extends BorderPane {
                         ToyData.RANGE - e.getY() / SIZE * 2 * ToyData.RANGE, cls);
             }
         });
+        // hovering near a support vector shows its dual coefficient: how much it pulls on the boundary
+        Tooltip hover = new Tooltip();
+        hover.setShowDelay(javafx.util.Duration.millis(100));
+        svmCanvas.setOnMouseMoved(e -> {
+            Svm svm = vm.svmProperty().get();
+            Svm.SupportVector near = null;
+            double best = 9;
+            if (svm != null && vm.stageProperty().get() >= 2) {
+                for (Svm.SupportVector v : svm.supportVectors()) {
+                    double d = Math.hypot(sx(v.point()[0]) - e.getX(), sy(v.point()[1]) - e.getY());
+                    if (d < best) {
+                        best = d;
+                        near = v;
+                    }
+                }
+            }
+            if (near == null) {
+                hover.hide();
+            } else {
+                hover.setText(String.format(java.util.Locale.ROOT, "support vector: point #%d at (%.2f, %.2f)%n"
+                        + "dual coefficient y·α = %.3f%s", near.index(), near.point()[0], near.point()[1],
+                        near.dualCoefficient(), Math.abs(near.dualCoefficient()) >= svm.c() * (1 - 1e-6)
+                                ? " (at C: inside the margin or misclassified)" : " (on the margin)"));
+                hover.show(svmCanvas, e.getScreenX() + 12, e.getScreenY() + 12);
+            }
+        });
+        svmCanvas.setOnMouseExited(e -> hover.hide());
         // a right click here is a point of class 1, so this canvas has no copy/save menu (the network's has)
-        Tooltip.install(svmCanvas, new Tooltip("Click to add a point: left button class 0, right class 1, middle"
-                + " class 2."));
+        svmCanvas.setAccessibleHelp("Click to add a point: left button class 0, right class 1, middle class 2.");
         ViewExport.install(netCanvas, "network view");
     }
 
@@ -207,10 +239,13 @@ final class TeachTab extends BorderPane {
         org.dsvstudio.model.AtomicFiles.write(file, org.dsvstudio.report.AnimatedGif.of(images, 100));
     }
 
+    /** Two lines under a canvas's title, the same height on both sides so the canvases line up. */
     private static Label note(String text) {
         Label l = new Label(text);
         l.setMaxWidth(SIZE);
         l.setWrapText(true);
+        l.setStyle("-fx-font-size: 0.9em;");
+        l.setMinHeight(Region.USE_PREF_SIZE);
         return l;
     }
 
@@ -356,6 +391,7 @@ final class TeachTab extends BorderPane {
                 : TeachViewModel.STAGES.get(stage));
         drawSvm(stage);
         drawNet(stage);
+        drawStationarity();
     }
 
     private void drawSvm(int stage) {
@@ -483,6 +519,52 @@ final class TeachTab extends BorderPane {
             }
         }
         frame(g);
+    }
+
+    private void drawStationarity() {
+        GraphicsContext g = stationarity.getGraphicsContext2D();
+        double w = stationarity.getWidth();
+        double h = stationarity.getHeight();
+        g.setFill(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        List<Lesson.Frame> frames = vm.recorded();
+        g.setFill(Color.gray(0.35));
+        g.setFont(javafx.scene.text.Font.font(10));
+        g.fillText("stationarity ÷ its λ = 0 value", 4, 11);
+        if (frames.size() < 2) {
+            return;
+        }
+        double top = 16;
+        double plotH = h - top - 4;
+        // the 0.5 line: below it the condition counts as approximately met
+        g.setStroke(Color.gray(0.75));
+        g.setLineDashes(3, 3);
+        g.strokeLine(0, top + plotH * 0.5, w, top + plotH * 0.5);
+        g.setLineDashes();
+        g.setStroke(Color.web("#d62728"));
+        g.setLineWidth(1.5);
+        g.beginPath();
+        for (int i = 0; i < frames.size(); i++) {
+            double v = Math.max(0, Math.min(1, frames.get(i).stationarityRatio()));
+            double x = w * i / (frames.size() - 1);
+            double y = top + plotH * (1 - v);
+            if (i == 0) {
+                g.moveTo(x, y);
+            } else {
+                g.lineTo(x, y);
+            }
+        }
+        g.stroke();
+        int at = vm.replayProperty().get();
+        if (at >= 0 && at < frames.size()) {
+            double x = w * at / (frames.size() - 1);
+            g.setStroke(Color.gray(0.2));
+            g.setLineWidth(1);
+            g.strokeLine(x, top, x, top + plotH);
+        }
+        g.setStroke(Color.gray(0.6));
+        g.setLineWidth(1);
+        g.strokeRect(0.5, 0.5, w - 1, h - 1);
     }
 
     private static void drawData(GraphicsContext g, ToyData data, double alpha) {

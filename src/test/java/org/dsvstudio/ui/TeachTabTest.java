@@ -69,6 +69,19 @@ class TeachTabTest {
         robot.clickOn("#teachOverlay");
         WindowTests.screenshot(robot, "teach-result.png");
 
+        // the stationarity chart under the network: a red line once frames are recorded
+        Canvas chart = robot.lookup("#teachStationarity").queryAs(Canvas.class);
+        WritableImage[] line = new WritableImage[1];
+        robot.interact(() -> line[0] = chart.snapshot(null, null));
+        int red = 0;
+        for (int y = 0; y < (int) line[0].getHeight(); y++) {
+            for (int x = 0; x < (int) line[0].getWidth(); x++) {
+                int p = line[0].getPixelReader().getArgb(x, y);
+                red += (p >> 16 & 0xff) > 180 && (p >> 8 & 0xff) < 100 ? 1 : 0;
+            }
+        }
+        assertTrue(red > 50, "the stationarity line is drawn: " + red);
+
         // replay: the first recorded DeepKKT frame differs from the end state; the run as a looping GIF
         int frames = vm.recorded().size();
         assertTrue(frames >= 10, "frames recorded: " + frames);
@@ -155,5 +168,15 @@ class TeachTabTest {
         robot.interact(() -> window.zoom(0));
         org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         assertEquals(before, caption.getFont().getSize(), 0.01);
+
+        // the side panels make room on a projector and come back
+        javafx.scene.layout.BorderPane root = (javafx.scene.layout.BorderPane) caption.getScene().getRoot();
+        javafx.scene.Node left = root.getLeft();
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.H)
+                .release(javafx.scene.input.KeyCode.H, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        WindowTests.waitUntil(5, () -> root.getLeft() == null && root.getRight() == null);
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.H)
+                .release(javafx.scene.input.KeyCode.H, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        WindowTests.waitUntil(5, () -> root.getLeft() == left);
     }
 }
