@@ -141,6 +141,9 @@ public final class MainWindow {
         scene.getStylesheets().add(css("studio.css"));
         scene.getStylesheets().add(css("gallery.css"));
         applyTheme(root, prefs.darkTheme());
+        if (prefs.highContrast()) {
+            root.getStyleClass().add("high-contrast");
+        }
         stage.setTitle("DSV Studio");
         if (prefs.uiFontSize() > 0) {
             applyFontSize(root, prefs.uiFontSize()); // the presenter zoom of the last session
@@ -360,6 +363,17 @@ public final class MainWindow {
         MenuItem zoomOut = item("Zoom out", "Shortcut+Minus", e -> zoom(-1));
         MenuItem zoomReset = item("Actual size", "Shortcut+0", e -> zoom(0));
         MenuItem fullScreen = item("Full screen", "F11", e -> stage.setFullScreen(!stage.isFullScreen()));
+        CheckMenuItem contrast = new CheckMenuItem("High contrast");
+        contrast.setId("menuHighContrast");
+        contrast.setSelected(prefs.highContrast());
+        contrast.selectedProperty().addListener((obs, was, on) -> {
+            javafx.scene.Parent r = stage.getScene().getRoot();
+            r.getStyleClass().remove("high-contrast");
+            if (on) {
+                r.getStyleClass().add("high-contrast");
+            }
+            prefs.setHighContrast(on);
+        });
         CheckMenuItem panels = new CheckMenuItem("Hide the side panels");
         panels.setId("menuHidePanels");
         panels.setAccelerator(KeyCombination.keyCombination("Shortcut+Shift+H"));
@@ -377,7 +391,7 @@ public final class MainWindow {
             }
         });
         view.getItems().addAll(new SeparatorMenuItem(), dark, new SeparatorMenuItem(), zoomIn, zoomOut, zoomReset,
-                fullScreen, panels);
+                fullScreen, panels, contrast);
         MenuItem firstSteps = new MenuItem("First steps");
         firstSteps.setOnAction(e -> help("First steps", HelpTexts.FIRST_STEPS));
         MenuItem numbers = new MenuItem("What the numbers mean");

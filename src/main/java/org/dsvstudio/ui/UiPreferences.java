@@ -86,6 +86,15 @@ public final class UiPreferences {
         flush();
     }
 
+    public boolean highContrast() {
+        return prefs.getBoolean("theme.highContrast", false);
+    }
+
+    public void setHighContrast(boolean on) {
+        prefs.putBoolean("theme.highContrast", on);
+        flush();
+    }
+
     /** The presenter zoom: the whole window's font size in points (controls scale with it). */
     public double uiFontSize() {
         return prefs.getDouble("ui.fontSize", 0);

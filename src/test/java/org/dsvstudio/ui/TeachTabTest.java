@@ -178,5 +178,15 @@ class TeachTabTest {
         robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.H)
                 .release(javafx.scene.input.KeyCode.H, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
         WindowTests.waitUntil(5, () -> root.getLeft() == left);
+
+        // high contrast for a projector: black text on white, remembered like the zoom
+        robot.clickOn("View");
+        robot.clickOn("#menuHighContrast");
+        WindowTests.waitUntil(5, () -> root.getStyleClass().contains("high-contrast"));
+        WindowTests.screenshot(robot, "teach-high-contrast.png");
+        assertEquals(javafx.scene.paint.Color.BLACK, caption.getTextFill());
+        robot.clickOn("View");
+        robot.clickOn("#menuHighContrast");
+        WindowTests.waitUntil(5, () -> !root.getStyleClass().contains("high-contrast"));
     }
 }
