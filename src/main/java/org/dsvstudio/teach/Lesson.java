@@ -3,7 +3,6 @@ package org.dsvstudio.teach;
 import ai.djl.Device;
 import org.dsvstudio.app.Pixels;
 import org.dsvstudio.engine.AutogradBridge;
-import org.dsvstudio.explain.Attributions;
 import org.dsvstudio.kkt.KktProgress;
 import org.dsvstudio.model.BuiltinClassifier;
 
@@ -24,8 +23,11 @@ public final class Lesson {
      * @param points the candidates' positions in the plane (kkt), else empty
      */
     public record Frame(String phase, long step, long steps, double[][] points, double[] lambda, boolean[] removed,
-            double stationarityRatio) {
+            double stationarityRatio, int gridResolution, int[] gridClasses, float[] gridConfidence) {
     }
+
+    /** The network's regions while it trains, on a coarser grid than the final one (frames stay small). */
+    static final int TRAINING_GRID = 45;
 
     /**
      * What the window shows at the end.
@@ -47,8 +49,11 @@ public final class Lesson {
             throw new IllegalArgumentException("grid resolution must be 8..400, got " + resolution);
         }
         Svm svm = Svm.train(data, s.kernel(), s.c(), s.gamma());
-        try (BuiltinClassifier net = Playground.trainNet(data, s, device, p -> frames.accept(new Frame("train",
-                p.step(), p.totalSteps(), new double[0][], new double[0], new boolean[0], Double.NaN)), cancelled);
+        try (BuiltinClassifier net = Playground.trainNet(data, s, device, (p, model) -> {
+                    Grid g = grid(model, TRAINING_GRID);
+                    frames.accept(new Frame("train", p.step(), p.totalSteps(), new double[0][], new double[0],
+                            new boolean[0], Double.NaN, TRAINING_GRID, g.classes(), g.confidence()));
+                }, cancelled);
                 AutogradBridge bridge = AutogradBridge.load()) {
             Consumer<KktProgress> kkt = p -> {
                 double[][] points = new double[p.images01().length][];
@@ -56,29 +61,44 @@ public final class Lesson {
                     points[i] = ToyData.fromPixels(p.images01()[i]);
                 }
                 frames.accept(new Frame("kkt", p.step(), p.steps(), points, p.lambda(), p.removed(),
-                        p.losses().stationarityRatio()));
+                        p.losses().stationarityRatio(), 0, null, null));
             };
             Playground.Outcome o = Playground.withNet(data, s, svm, net, bridge, kkt, cancelled);
-            // the network's decision regions, cell centres from the top-left corner
-            float[][] grid = new float[resolution * resolution][];
-            for (int r = 0; r < resolution; r++) {
-                for (int c = 0; c < resolution; c++) {
-                    double x = -ToyData.RANGE + (c + 0.5) * 2 * ToyData.RANGE / resolution;
-                    double y = ToyData.RANGE - (r + 0.5) * 2 * ToyData.RANGE / resolution;
-                    grid[r * resolution + c] = Pixels.normalize(ToyData.toPixels(x, y), net.card());
-                }
-            }
-            double[][] logits = new Attributions(net, bridge).logitsOf(grid);
-            int[] classes = new int[grid.length];
-            float[] confidence = new float[grid.length];
-            for (int i = 0; i < grid.length; i++) {
-                double[] p = softmax(logits[i]);
-                classes[i] = Playground.argMax(p);
-                confidence[i] = (float) p[classes[i]];
-            }
+            Grid g = grid(net, resolution);
             return new Result(o.svm(), o.net(), o.dsv(), o.dsvPoints().toArray(double[][]::new), o.lambdas(),
-                    o.removed(), resolution, classes, confidence);
+                    o.removed(), resolution, g.classes(), g.confidence());
         }
+    }
+
+    private record Grid(int[] classes, float[] confidence) {
+    }
+
+    /** The network's class and probability at each cell centre of a resolution² grid, rows from the top. */
+    private static Grid grid(org.dsvstudio.model.Classifier net, int resolution) {
+        int n = resolution * resolution;
+        float[] batch = new float[2 * n];
+        for (int r = 0; r < resolution; r++) {
+            for (int c = 0; c < resolution; c++) {
+                double x = -ToyData.RANGE + (c + 0.5) * 2 * ToyData.RANGE / resolution;
+                double y = ToyData.RANGE - (r + 0.5) * 2 * ToyData.RANGE / resolution;
+                System.arraycopy(Pixels.normalize(ToyData.toPixels(x, y), net.card()), 0, batch, 2 * (r * resolution + c),
+                        2);
+            }
+        }
+        double[] logits;
+        try (ai.djl.ndarray.NDManager scope = net.manager().newSubManager()) {
+            logits = net.logits(scope.create(batch, new ai.djl.ndarray.types.Shape(n, 2, 1, 1)), false)
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+        }
+        int k = logits.length / n;
+        int[] classes = new int[n];
+        float[] confidence = new float[n];
+        for (int i = 0; i < n; i++) {
+            double[] p = softmax(java.util.Arrays.copyOfRange(logits, i * k, (i + 1) * k));
+            classes[i] = Playground.argMax(p);
+            confidence[i] = (float) p[classes[i]];
+        }
+        return new Grid(classes, confidence);
     }
 
     private static double[] softmax(double[] z) {

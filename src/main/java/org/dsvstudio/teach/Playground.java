@@ -118,10 +118,17 @@ public final class Playground {
     /** Trains the network, reporting its progress (caller closes it). */
     public static BuiltinClassifier trainNet(ToyData data, Settings s, Device device,
             Consumer<org.dsvstudio.train.TrainProgress> progress, BooleanSupplier cancelled) {
+        return trainNet(data, s, device, (p, model) -> progress.accept(p), cancelled);
+    }
+
+    /** Trains the network, showing {@code observer} the model at each progress report (caller closes it). */
+    public static BuiltinClassifier trainNet(ToyData data, Settings s, Device device,
+            java.util.function.BiConsumer<org.dsvstudio.train.TrainProgress, BuiltinClassifier> observer,
+            BooleanSupplier cancelled) {
         ImageDataset train = data.toImageDataset();
         TrainConfig config = trainConfig(s);
         ModelCard card = ClassifierTrainer.freshCard(config, train, "teach-" + s.architecture(), data.name());
-        return new ClassifierTrainer(config, progress, cancelled, 20).train(train, card, device);
+        return new ClassifierTrainer(config, p -> { }, cancelled, 20).observing(observer).train(train, card, device);
     }
 
     /**

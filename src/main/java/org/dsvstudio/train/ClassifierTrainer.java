@@ -31,6 +31,8 @@ public final class ClassifierTrainer {
     private final Consumer<TrainProgress> progress;
     private final BooleanSupplier cancelled;
     private final int progressEvery;
+    /** Also told of the model itself at each progress report (the Teach tab draws its regions as it learns). */
+    private java.util.function.BiConsumer<TrainProgress, BuiltinClassifier> observer;
 
     public ClassifierTrainer(TrainConfig config, Consumer<TrainProgress> progress, BooleanSupplier cancelled,
             int progressEvery) {
@@ -64,6 +66,12 @@ public final class ClassifierTrainer {
      *
      * @throws CancellationException when cancelled between steps
      */
+    /** Hands the model being trained to {@code observer} at each progress report (on this thread, between steps). */
+    public ClassifierTrainer observing(java.util.function.BiConsumer<TrainProgress, BuiltinClassifier> observer) {
+        this.observer = observer;
+        return this;
+    }
+
     public BuiltinClassifier train(ImageDataset train, ModelCard card, Device device) {
         BuiltinClassifier model = BuiltinClassifier.create(card, device, config.seed());
         try {
@@ -150,8 +158,12 @@ public final class ClassifierTrainer {
                 images += to - from;
                 if (step % progressEvery == 0 || from + config.batchSize() >= n) {
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    progress.accept(new TrainProgress(epoch, config.epochs(), step, totalSteps, lossSum / seen,
-                            (double) correct / seen, images / Math.max(seconds, 1e-9), lr));
+                    TrainProgress p = new TrainProgress(epoch, config.epochs(), step, totalSteps, lossSum / seen,
+                            (double) correct / seen, images / Math.max(seconds, 1e-9), lr);
+                    progress.accept(p);
+                    if (observer != null) {
+                        observer.accept(p, model);
+                    }
                 }
             }
         }

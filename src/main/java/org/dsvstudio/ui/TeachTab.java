@@ -94,7 +94,8 @@ final class TeachTab extends BorderPane {
         scroll.setFitToWidth(true);
         setCenter(scroll);
         for (javafx.beans.Observable o : List.of(vm.dataProperty(), vm.svmProperty(), vm.frameProperty(),
-                vm.resultProperty(), vm.stageProperty(), vm.overlayProperty(), vm.replayProperty())) {
+                vm.resultProperty(), vm.stageProperty(), vm.overlayProperty(), vm.replayProperty(),
+                vm.trainingGridProperty())) {
             o.addListener(x -> redraw());
         }
         redraw();
@@ -462,18 +463,23 @@ final class TeachTab extends BorderPane {
         g.setFill(Color.WHITE);
         g.fillRect(0, 0, SIZE, SIZE);
         Lesson.Result result = vm.resultProperty().get();
-        if (result != null && stage >= 3) {
-            int n = result.resolution();
+        Lesson.Frame live = vm.trainingGridProperty().get();
+        // the end state's regions, or while the network trains, its regions so far
+        int n = result != null ? result.resolution() : live != null && live.gridClasses() != null
+                ? live.gridResolution() : 0;
+        int[] regionClasses = result != null ? result.netClasses() : n > 0 ? live.gridClasses() : null;
+        float[] regionConfidence = result != null ? result.netConfidence() : n > 0 ? live.gridConfidence() : null;
+        if (regionClasses != null && stage >= 3) {
             double cell = SIZE / n;
             for (int r = 0; r < n; r++) {
                 for (int c = 0; c < n; c++) {
-                    int k = result.netClasses()[r * n + c];
-                    double conf = result.netConfidence()[r * n + c];
+                    int k = regionClasses[r * n + c];
+                    double conf = regionConfidence[r * n + c];
                     g.setFill(REGION[k % REGION.length].interpolate(Color.WHITE, Math.max(0, 1 - (conf - 0.5) * 2)
                             * 0.7));
                     g.fillRect(c * cell, r * cell, cell + 0.5, cell + 0.5);
-                    boolean edge = (c + 1 < n && result.netClasses()[r * n + c + 1] != k)
-                            || (r + 1 < n && result.netClasses()[(r + 1) * n + c] != k);
+                    boolean edge = (c + 1 < n && regionClasses[r * n + c + 1] != k)
+                            || (r + 1 < n && regionClasses[(r + 1) * n + c] != k);
                     if (edge) {
                         g.setFill(Color.web("#222222"));
                         g.fillRect(c * cell + cell / 2 - 1, r * cell + cell / 2 - 1, 2.4, 2.4);

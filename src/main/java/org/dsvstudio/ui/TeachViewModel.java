@@ -62,6 +62,9 @@ public final class TeachViewModel {
     private final ObjectProperty<Svm> svm = new SimpleObjectProperty<>();
     private final ObjectProperty<Lesson.Frame> frame = new SimpleObjectProperty<>();
     private final ObjectProperty<Lesson.Result> result = new SimpleObjectProperty<>();
+    /** The network's regions during its training (the newest training frame with a grid), until the result. */
+    private final ObjectProperty<Lesson.Frame> trainingGrid = new SimpleObjectProperty<>();
+    private final AtomicReference<Lesson.Frame> latestGrid = new AtomicReference<>();
     private final BooleanProperty busy = new SimpleBooleanProperty();
     private final BooleanProperty overlay = new SimpleBooleanProperty();
     private final IntegerProperty stage = new SimpleIntegerProperty(LAST_STAGE);
@@ -174,15 +177,24 @@ public final class TeachViewModel {
         readouts.set("");
         replay.set(-1);
         recorded.clear();
+        trainingGrid.set(null);
+        latestGrid.set(null);
         status.set("Training the network…");
         running = workbench.teach().run(d, s, 90, f -> {
             if (f.phase().equals("kkt") && recorded.size() < MAX_FRAMES) {
                 recorded.add(f);
             }
+            if (f.gridClasses() != null) {
+                latestGrid.set(f);
+            }
             // many frames a second: keep the newest, one hop to the FX thread at a time
             if (latest.getAndSet(f) == null) {
                 Platform.runLater(() -> {
                     Lesson.Frame now = latest.getAndSet(null);
+                    Lesson.Frame grid = latestGrid.get();
+                    if (grid != null && busy.get()) {
+                        trainingGrid.set(grid);
+                    }
                     if (now != null && busy.get()) {
                         frame.set(now);
                         status.set(now.phase().equals("train")
@@ -313,6 +325,10 @@ public final class TeachViewModel {
 
     public ObjectProperty<Lesson.Frame> frameProperty() {
         return frame;
+    }
+
+    public ObjectProperty<Lesson.Frame> trainingGridProperty() {
+        return trainingGrid;
     }
 
     public ObjectProperty<Lesson.Result> resultProperty() {

@@ -58,6 +58,9 @@ class TeachTabTest {
         WindowTests.screenshot(robot, "teach-svm.png");
 
         robot.clickOn("#teachRun");
+        // the network's regions are drawn while it trains, before DeepKKT
+        WindowTests.waitUntil(120, () -> vm.trainingGridProperty().get() != null || vm.resultProperty().get() != null);
+        assertTrue(vm.trainingGridProperty().get() != null, "a training frame with the network's regions arrived");
         WindowTests.waitUntil(240, () -> vm.resultProperty().get() != null || !vm.busyProperty().get());
         assertTrue(vm.resultProperty().get() != null, vm.statusProperty().get());
         WritableImage[] after = new WritableImage[1];
