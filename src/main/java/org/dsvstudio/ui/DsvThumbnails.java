@@ -45,7 +45,9 @@ public final class DsvThumbnails extends FlowPane {
         for (int c : shown) {
             Label name = new Label(newCard.classNames().get(c));
             name.getStyleClass().add("thumb-class");
-            HBox cells = new HBox(6);
+            // at most eight in a row: 20 per class would otherwise make the run view wider than a 1280 px window
+            javafx.scene.layout.FlowPane cells = new javafx.scene.layout.FlowPane(6, 6);
+            cells.setPrefWrapLength(Math.min(perClass, 8) * (SIZE + 14));
             for (int k = 0; k < perClass; k++) {
                 ImageView view = new ImageView();
                 view.setFitWidth(SIZE);
