@@ -38,6 +38,24 @@ final class HelpTexts {
             Legibility: independent models (judges) that did not make the DSVs are asked which class they show; \
             compare with their answers on real images.""";
 
+    /** A tooltip that wraps (the short texts below are a sentence or three). */
+    static javafx.scene.control.Tooltip tip(String text) {
+        javafx.scene.control.Tooltip t = new javafx.scene.control.Tooltip(text);
+        t.setWrapText(true);
+        t.setMaxWidth(420);
+        return t;
+    }
+
+    /** Short forms for tooltips where the numbers appear. */
+    static final String LAMBDA_TIP = "λ: how much each candidate accounts for the model's weights (like an SVM's α)."
+            + " λ < 0: removed, not a support vector. Help → What the numbers mean.";
+    static final String LOSS_TIP = "Stationarity ÷ its λ = 0 value: the share of the weights the λ-weighted"
+            + " gradients leave unexplained (0 = all explained; below 0.5 counts as met). Primal: candidates not yet"
+            + " classified as their class.";
+    static final String TEACH_TIP = "Median distance to the boundary: how far the DSVs (and the data) lie from where"
+            + " the network changes its mind. Margin width: the SVM's street, half of it. Stationarity: 0 = the"
+            + " network's weights fully explained by the DSVs.";
+
     static final String PRESETS = """
             quick: 200 steps, for a first look (seconds to a minute on a laptop CPU); a contrast floor keeps \
             images from noise visible.

@@ -19,6 +19,7 @@ public final class LambdaHistogram extends BarChart<String, Number> {
     public LambdaHistogram() {
         super(new CategoryAxis(), new NumberAxis());
         setId("lambdaHistogram");
+        javafx.scene.control.Tooltip.install(this, HelpTexts.tip(HelpTexts.LAMBDA_TIP));
         setAnimated(false);
         setLegendVisible(false);
         setTitle("λ of the candidates");

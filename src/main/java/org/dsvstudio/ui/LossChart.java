@@ -43,6 +43,7 @@ public final class LossChart extends VBox {
 
     public LossChart() {
         setId("lossChart");
+        javafx.scene.control.Tooltip.install(this, HelpTexts.tip(HelpTexts.LOSS_TIP));
         chart.setAnimated(false);
         chart.setCreateSymbols(false);
         chart.setTitle("Loss terms");

@@ -64,6 +64,7 @@ final class TeachTab extends BorderPane {
         canvases.setPadding(new Insets(12));
         Label readouts = new Label();
         readouts.setId("teachReadouts");
+        readouts.setTooltip(HelpTexts.tip(HelpTexts.TEACH_TIP));
         readouts.setWrapText(true);
         readouts.textProperty().bind(vm.readoutsProperty());
         Label status = new Label();

@@ -68,6 +68,8 @@ class TeachTabTest {
         assertFalse(same(before[0], after[0]), "the network's regions and DSVs are drawn");
         Label readouts = robot.lookup("#teachReadouts").queryAs(Label.class);
         assertTrue(readouts.getText().startsWith("SVM: "), readouts.getText());
+        assertTrue(readouts.getTooltip().getText().startsWith("Median distance to the boundary"),
+                "the read-outs explain themselves in plain words");
         assertTrue(vm.resultProperty().get().dsv().kept() > 0);
         robot.clickOn("#teachOverlay");
         WindowTests.screenshot(robot, "teach-result.png");
