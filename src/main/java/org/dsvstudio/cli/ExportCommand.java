@@ -150,10 +150,6 @@ public final class ExportCommand implements Callable<Integer> {
                 : readReport(json, legibility, "--legibility", org.dsvstudio.evidence.Legibility.Report.class);
         org.dsvstudio.evidence.Faithfulness.Report checked = faithfulness == null ? null
                 : readReport(json, faithfulness, "--faithfulness", org.dsvstudio.evidence.Faithfulness.Report.class);
-        if (run < 1 || run > in.runs().size()) {
-            throw new UserInputException(input + " holds " + in.runs().size() + " run(s); --run must be 1.."
-                    + in.runs().size());
-        }
         java.util.List<org.dsvstudio.session.SavedRun> runs = new ArrayList<>(in.runs());
         runs.set(run - 1, runs.get(run - 1).with(judged, checked));
         return new Exports.Input(in.name(), java.util.List.copyOf(runs), in.model(), in.figures());
@@ -189,6 +185,10 @@ public final class ExportCommand implements Callable<Integer> {
                     .resolve("report." + f.extension()) + ")");
         }
         Exports.Input in = Exports.read(input);
+        if (run < 1 || run > in.runs().size()) {
+            throw new UserInputException(input + " holds " + in.runs().size() + " run(s); --run must be 1.."
+                    + in.runs().size());
+        }
         if (legibility != null || faithfulness != null) {
             in = withMeasurements(in);
         }
@@ -197,10 +197,6 @@ public final class ExportCommand implements Callable<Integer> {
             order = GalleryFigure.Sort.valueOf(sort.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new UserInputException("--sort must be one of lambda, confidence, entropy, index, got '" + sort + "'");
-        }
-        if (run < 1 || run > in.runs().size()) {
-            throw new UserInputException(input + " holds " + in.runs().size() + " run(s); --run must be 1.."
-                    + in.runs().size());
         }
         List<Integer> wanted = null;
         if (classes != null) {

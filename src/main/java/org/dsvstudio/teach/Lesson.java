@@ -94,17 +94,11 @@ public final class Lesson {
         int[] classes = new int[n];
         float[] confidence = new float[n];
         for (int i = 0; i < n; i++) {
-            double[] p = softmax(java.util.Arrays.copyOfRange(logits, i * k, (i + 1) * k));
-            classes[i] = Playground.argMax(p);
+            double[] p = org.dsvstudio.model.Probabilities.softmax(logits, i * k, k);
+            classes[i] = org.dsvstudio.model.Probabilities.argMax(p);
             confidence[i] = (float) p[classes[i]];
         }
         return new Grid(classes, confidence);
     }
 
-    private static double[] softmax(double[] z) {
-        double max = java.util.Arrays.stream(z).max().orElse(0);
-        double[] e = java.util.Arrays.stream(z).map(v -> Math.exp(v - max)).toArray();
-        double sum = java.util.Arrays.stream(e).sum();
-        return java.util.Arrays.stream(e).map(v -> v / sum).toArray();
-    }
 }

@@ -171,7 +171,7 @@ public final class Playground {
         double[][] logits = attributions.logitsOf(dataPixels);
         int right = 0;
         for (int i = 0; i < data.size(); i++) {
-            right += argMax(logits[i]) == data.labels()[i] ? 1 : 0;
+            right += org.dsvstudio.model.Probabilities.argMax(logits[i]) == data.labels()[i] ? 1 : 0;
         }
         double dataMedian = median(planeDistances(Margins.alongGradient(attributions, card, dataPixels, 1, 24)));
         List<Candidate> kept = result.kept();
@@ -209,13 +209,6 @@ public final class Playground {
         return Arrays.stream(pixelDistances).map(ToyData::toPlaneDistance).toArray();
     }
 
-    static int argMax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            best = v[i] > v[best] ? i : best;
-        }
-        return best;
-    }
 
     /** Median of the finite values (an image the boundary is not found for within reach counts as far: +∞). */
     static double median(double[] values) {

@@ -99,6 +99,33 @@ public final class Svm {
         return gamma;
     }
 
+    /** The SVM's class and decision value at each cell centre of an n×n grid over the plane, rows from the top. */
+    public record Regions(int resolution, int[] classes, double[] decision) {
+    }
+
+    private Regions regions;
+
+    /**
+     * The regions on an n×n grid, computed once per n and kept: the first call belongs off the FX thread (n² LIBSVM
+     * predictions), later ones return what it computed.
+     */
+    public synchronized Regions regions(int n) {
+        if (regions == null || regions.resolution() != n) {
+            int[] classes = new int[n * n];
+            double[] decision = new double[n * n];
+            for (int r = 0; r < n; r++) {
+                for (int c = 0; c < n; c++) {
+                    double x = -ToyData.RANGE + (c + 0.5) * 2 * ToyData.RANGE / n;
+                    double y = ToyData.RANGE - (r + 0.5) * 2 * ToyData.RANGE / n;
+                    decision[r * n + c] = decision(x, y);
+                    classes[r * n + c] = predict(x, y);
+                }
+            }
+            regions = new Regions(n, classes, decision);
+        }
+        return regions;
+    }
+
     public int predict(double x, double y) {
         return (int) svm.svm_predict(model, nodes(x, y));
     }

@@ -43,10 +43,8 @@ final class TeachTab extends BorderPane {
     /** The stationarity ratio over DeepKKT's steps: how much of the weights is left unexplained (0 = none). */
     private final Canvas stationarity = new Canvas(SIZE, 56);
     /** The SVM's regions on a grid, computed once per SVM (LIBSVM is too slow to ask per pixel per frame). */
-    private double[] svmGrid;
-    private int[] svmClasses;
-    private Svm svmOfGrid;
-    private static final int GRID = 90;
+    /** The SVM's regions are drawn on this grid (TeachViewModel computes them in the background with the SVM). */
+    static final int GRID = TeachViewModel.SVM_GRID;
 
     TeachTab(TeachViewModel vm) {
         this.vm = vm;
@@ -403,9 +401,9 @@ final class TeachTab extends BorderPane {
         Svm svm = vm.svmProperty().get();
         ToyData data = vm.dataProperty().get();
         if (svm != null && stage >= 1) {
-            if (svm != svmOfGrid) {
-                computeSvmGrid(svm);
-            }
+            Svm.Regions regions = svm.regions(GRID);
+            int[] svmClasses = regions.classes();
+            double[] svmGrid = regions.decision();
             double cell = SIZE / GRID;
             for (int r = 0; r < GRID; r++) {
                 for (int c = 0; c < GRID; c++) {
@@ -445,19 +443,6 @@ final class TeachTab extends BorderPane {
         return (a - level) * (b - level) < 0;
     }
 
-    private void computeSvmGrid(Svm svm) {
-        svmGrid = new double[GRID * GRID];
-        svmClasses = new int[GRID * GRID];
-        for (int r = 0; r < GRID; r++) {
-            for (int c = 0; c < GRID; c++) {
-                double x = -ToyData.RANGE + (c + 0.5) * 2 * ToyData.RANGE / GRID;
-                double y = ToyData.RANGE - (r + 0.5) * 2 * ToyData.RANGE / GRID;
-                svmGrid[r * GRID + c] = svm.decision(x, y);
-                svmClasses[r * GRID + c] = svm.predict(x, y);
-            }
-        }
-        svmOfGrid = svm;
-    }
 
     private void drawNet(int stage) {
         GraphicsContext g = netCanvas.getGraphicsContext2D();

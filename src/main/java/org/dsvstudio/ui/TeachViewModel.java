@@ -41,6 +41,8 @@ public final class TeachViewModel {
                     + " boundary they end and how many lie within one margin width of an SVM support vector.");
 
     public static final int LAST_STAGE = STAGES.size() - 1;
+    /** The grid the SVM's regions are drawn on. */
+    static final int SVM_GRID = 90;
 
     private final Workbench workbench;
     // the settings a teacher changes
@@ -144,7 +146,11 @@ public final class TeachViewModel {
         Svm.Kernel k = kernel.get();
         double cValue = c.get();
         double g = gamma.get();
-        CompletableFuture.supplyAsync(() -> Svm.train(d, k, cValue, g)).whenComplete((trained, failure) ->
+        CompletableFuture.supplyAsync(() -> {
+            Svm trained = Svm.train(d, k, cValue, g);
+            trained.regions(SVM_GRID); // the regions the tab draws, computed here and kept, not on the FX thread
+            return trained;
+        }).whenComplete((trained, failure) ->
                 Platform.runLater(() -> {
                     if (mine != svmRequest) {
                         return; // a newer setting is being trained
